@@ -1,0 +1,84 @@
+//! Reading a request body: media type, size limit and JSON syntax, each with its own status
+//! (415, 413, 400), before any field is looked at.
+
+use actix_web::{http::header, web, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::problem::ApiError;
+use crate::domain::{FieldError, FieldErrors};
+
+/// The largest request body accepted, in bytes (`--max-body-bytes`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Reads the whole body, refusing it with 413 as soon as it exceeds `limit`.
+pub async fn read_limited(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: BodyLimit,
+) -> Result<web::Bytes, ApiError> {
+    let too_large = ApiError::PayloadTooLarge { limit: limit.0 };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit.0 as u64) {
+        return Err(too_large);
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|error| ApiError::bad_request("body", format!("the body could not be read: {error}")))?;
+        if body.len() + chunk.len() > limit.0 {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Reads a JSON body into `T`: 415 unless the media type is JSON, 413 past the limit, 400 for
+/// bad JSON syntax, 422 naming the field when the JSON does not fit `T`.
+pub async fn read_json<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: BodyLimit,
+) -> Result<T, ApiError> {
+    if !is_json(req) {
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "application/json",
+        });
+    }
+    let bytes = read_limited(req, payload, limit).await?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|error| ApiError::bad_request("body", format!("the body is not valid JSON: {error}")))?;
+    if !value.is_object() {
+        return Err(FieldErrors::from(FieldError::new("body", "must be a JSON object")).into());
+    }
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let field = match error.path().to_string() {
+            root if root == "." => "body".to_owned(),
+            path => path,
+        };
+        FieldErrors::from(FieldError::new(field, error.inner().to_string())).into()
+    })
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(content_type) = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}

@@ -1,0 +1,153 @@
+//! The HTTP interface: routes, the OpenAPI document, and the helpers every handler shares.
+//! Handlers are thin: parse into domain types, call the store, shape the answer.
+
+mod body;
+mod hashes;
+mod health;
+pub mod model;
+pub mod problem;
+mod statements;
+
+pub use body::BodyLimit;
+
+use actix_web::{error::QueryPayloadError, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, SecondsFormat, Utc};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::domain::{StatementId, VersionNo};
+use crate::store::{Cursor, StoreError};
+use problem::ApiError;
+
+/// Page size when the client names none.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+/// The largest page size; larger requests are capped to it.
+pub const MAX_PAGE_SIZE: usize = 200;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Provenance",
+        description = "A verifiable registry of public statements: every version of a press release, \
+action alert, petition or article, with the SHA-256 of its exact bytes, its canonical source URL, \
+publication date and media contacts.\n\nErrors are RFC 9457 `application/problem+json` naming the \
+offending field. Writes are acknowledged only once durable on disk.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    paths(
+        statements::create_statement,
+        statements::list_statements,
+        statements::get_statement,
+        statements::list_versions,
+        statements::get_version,
+        statements::get_version_content,
+        hashes::get_hash,
+        health::healthz,
+    ),
+    components(
+        schemas(problem::Problem, problem::FieldProblem),
+        responses(
+        model::BadRequestProblem,
+        model::InvalidProblem,
+        model::NotFoundProblem,
+        model::TooLargeProblem,
+        model::UnsupportedMediaTypeProblem,
+        model::ConflictProblem,
+        model::UnavailableProblem,
+    )
+    ),
+    tags(
+        (name = "statements", description = "Ingest statements and read their versions"),
+        (name = "hashes", description = "Find where an exact text has appeared"),
+        (name = "health", description = "Service status"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document as served at `/openapi.json` and committed at `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// Registers every route, the docs page and the error handlers of the extractors.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .app_data(web::QueryConfig::default().error_handler(|error, _| query_error(error).into()))
+        .app_data(
+            web::PathConfig::default()
+                .error_handler(|error, _| ApiError::bad_request("path", error.to_string()).into()),
+        )
+        .service(statements::create_statement)
+        .service(statements::list_statements)
+        .service(statements::get_statement)
+        .service(statements::list_versions)
+        .service(statements::get_version)
+        .service(statements::get_version_content)
+        .service(hashes::get_hash)
+        .service(health::healthz)
+        .service(web::resource("/openapi.json").get(serve_openapi))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::from("/openapi.json").validator_url("none")),
+        )
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(not_found));
+}
+
+async fn serve_openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(openapi_json())
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!(
+        "no resource at {} {}",
+        req.method(),
+        req.path()
+    )))
+}
+
+fn query_error(error: QueryPayloadError) -> ApiError {
+    ApiError::bad_request("query", format!("the query string is malformed: {error}"))
+}
+
+/// Parses the `limit` and `cursor` query parameters of a list.
+fn page_params(limit: Option<&str>, cursor: Option<&str>) -> Result<(usize, Option<Cursor>), ApiError> {
+    let limit = match limit {
+        None => DEFAULT_PAGE_SIZE,
+        Some(raw) => match raw.trim().parse::<u64>() {
+            Ok(0) | Err(_) => {
+                return Err(ApiError::bad_request(
+                    "limit",
+                    "must be a whole number from 1 to 200",
+                ))
+            }
+            Ok(n) => usize::try_from(n).unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE),
+        },
+    };
+    let cursor = cursor
+        .map(|raw| Cursor::parse("cursor", raw))
+        .transpose()
+        .map_err(ApiError::BadRequest)?;
+    Ok((limit, cursor))
+}
+
+/// Runs blocking store work (disk flushes, hashing) on the blocking pool, off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    Ok(web::block(work).await.map_err(|_| ApiError::Overloaded)??)
+}
+
+/// The path of a version resource, as sent in `Location`.
+pub fn version_path(id: &StatementId, n: VersionNo) -> String {
+    format!("/v1/statements/{id}/versions/{n}")
+}
+
+/// Timestamps in responses: RFC 3339, UTC, microseconds.
+fn rfc3339(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Micros, true)
+}

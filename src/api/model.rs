@@ -1,0 +1,381 @@
+//! The JSON the API reads and writes, with its OpenAPI schemas, and the conversions between
+//! these wire shapes and the domain types.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToResponse, ToSchema};
+
+use super::problem::Problem;
+use crate::domain::{
+    Contact, Content, ContentType, Email, FieldError, FieldErrors, Metadata, Phone, PublishedAt, Sha256,
+    SourceUrl, Statement, Submission, Text, Version,
+};
+
+/// The longest title accepted, in characters.
+pub const MAX_TITLE_CHARS: usize = 1000;
+/// The longest publisher name accepted, in characters.
+pub const MAX_PUBLISHER_CHARS: usize = 300;
+/// The most media contacts one version may list.
+pub const MAX_CONTACTS: usize = 50;
+
+/// A statement to ingest. Only `source_url` and `content` are required; the server sets
+/// everything else a version record holds, and refuses any other field.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "source_url": "https://www.aclu.org/press-releases/aclu-comment-doj-threats",
+    "content": "WASHINGTON — The Department of Justice today issued letters to 23 jurisdictions…",
+    "content_type": "text/plain",
+    "title": "ACLU Comment on Department of Justice Threats to 23 Jurisdictions",
+    "publisher": "American Civil Liberties Union",
+    "published_at": "2018-01-24T16:30:00-05:00",
+    "media_contacts": [{"organization": "ACLU National", "email": "media@aclu.org", "phone": "212-549-2666"}]
+}))]
+pub struct IngestRequest {
+    /// Absolute http(s) URL of the statement; canonicalized (see the README) to identify it.
+    #[schema(required = true, value_type = String, format = "uri")]
+    pub source_url: Option<String>,
+    /// The statement's text, UTF-8, not blank. Stored and served byte for byte.
+    #[schema(required = true, value_type = String)]
+    pub content: Option<String>,
+    /// `text/plain` (the default), `text/html` or `text/markdown`.
+    #[schema(value_type = Option<String>, example = "text/plain")]
+    pub content_type: Option<String>,
+    /// The client's own lowercase-hex SHA-256 of the UTF-8 bytes of `content`. When it differs
+    /// from the server's, the request is refused with 422 and nothing is stored.
+    #[schema(value_type = Option<String>, example = "9f2b5c8a3c1e0b7d6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa00")]
+    pub sha256: Option<String>,
+    /// The statement's headline (at most 1000 characters).
+    pub title: Option<String>,
+    /// Who published the statement (at most 300 characters).
+    pub publisher: Option<String>,
+    /// Publication date as the source gives it: a date (`2017-08-16`) or an RFC 3339 date-time
+    /// with offset. The precision given is kept.
+    #[schema(value_type = Option<String>, example = "2017-08-16")]
+    pub published_at: Option<String>,
+    /// Media contacts named by the statement (at most 50).
+    pub media_contacts: Option<Vec<ContactInput>>,
+}
+
+/// A media contact as sent by a client: at least one field.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    /// A person's name (at most 300 characters).
+    pub name: Option<String>,
+    /// An organization or office (at most 300 characters).
+    pub organization: Option<String>,
+    /// A phone number as written: 3 to 20 digits, with optional `+ - . ( ) /`, spaces, `ext.`.
+    #[schema(example = "(786) 363-2737")]
+    pub phone: Option<String>,
+    #[schema(example = "media@aclu.org")]
+    pub email: Option<String>,
+}
+
+impl TryFrom<IngestRequest> for Submission {
+    type Error = FieldErrors;
+
+    fn try_from(request: IngestRequest) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let source_url = errors.take(
+            required("source_url", request.source_url).and_then(|raw| SourceUrl::parse("source_url", &raw)),
+        );
+        let content =
+            errors.take(required("content", request.content).and_then(|raw| Content::parse("content", raw)));
+        let claimed = request
+            .sha256
+            .map(|raw| Sha256::parse("sha256", &raw))
+            .transpose();
+        if let (Some(content), Some(Some(claimed))) = (&content, errors.take(claimed)) {
+            errors.take(content.check_claimed_digest("sha256", claimed));
+        }
+        let content_type = errors.take(optional(request.content_type, |raw| {
+            ContentType::parse("content_type", raw)
+        }));
+        let title = errors.take(optional(request.title, |raw| {
+            Text::parse("title", raw, MAX_TITLE_CHARS)
+        }));
+        let publisher = errors.take(optional(request.publisher, |raw| {
+            Text::parse("publisher", raw, MAX_PUBLISHER_CHARS)
+        }));
+        let published_at = errors.take(optional(request.published_at, |raw| {
+            PublishedAt::parse("published_at", raw)
+        }));
+        let contacts = request.media_contacts.unwrap_or_default();
+        if contacts.len() > MAX_CONTACTS {
+            errors.push(FieldError::new(
+                "media_contacts",
+                format!("must list at most {MAX_CONTACTS} contacts"),
+            ));
+        }
+        let media_contacts: Vec<Contact> = contacts
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, contact)| {
+                errors.take(parse_contact(contact).map_err(|e| e.within(&format!("media_contacts[{i}]"))))
+            })
+            .collect();
+        errors.into_result()?;
+        match (source_url, content, content_type, title, publisher, published_at) {
+            (
+                Some(source_url),
+                Some(content),
+                Some(content_type),
+                Some(title),
+                Some(publisher),
+                Some(published_at),
+            ) => Ok(Submission {
+                source_url,
+                content,
+                metadata: Metadata {
+                    content_type: content_type.unwrap_or_default(),
+                    title,
+                    publisher,
+                    published_at,
+                    media_contacts,
+                },
+            }),
+            _ => Err(FieldError::new("body", "could not be parsed").into()),
+        }
+    }
+}
+
+fn required(field: &str, value: Option<String>) -> Result<String, FieldError> {
+    value.ok_or_else(|| FieldError::new(field, "is required"))
+}
+
+fn optional<T>(
+    value: Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, FieldError>,
+) -> Result<Option<T>, FieldError> {
+    value.as_deref().map(parse).transpose()
+}
+
+fn parse_contact(input: ContactInput) -> Result<Contact, FieldError> {
+    let text = |field: &str, value: Option<String>| {
+        optional(value, |raw| {
+            Text::parse(field, raw, crate::domain::MAX_CONTACT_TEXT_CHARS)
+        })
+    };
+    Contact::new(
+        text("name", input.name)?,
+        text("organization", input.organization)?,
+        optional(input.phone, |raw| Phone::parse("phone", raw))?,
+        optional(input.email, |raw| Email::parse("email", raw))?,
+    )
+}
+
+/// One immutable version of a statement, as stored.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "statement_id": "5d0c9b7e1f2a3b4c5d6e7f8091a2b3c4",
+    "version": 2,
+    "source_url": "https://www.aclu.org/press-releases/aclu-comment-doj-threats",
+    "sha256": "4f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    "content_length": 2330,
+    "content_type": "text/plain",
+    "title": "ACLU Comment on Department of Justice Threats to 23 Jurisdictions",
+    "publisher": "American Civil Liberties Union",
+    "published_at": "2018-01-24T16:30:00-05:00",
+    "media_contacts": [{"name": null, "organization": "ACLU National", "phone": "212-549-2666", "email": "media@aclu.org"}],
+    "ingested_at": "2026-11-23T14:05:09.123456Z",
+    "changed": ["content"]
+}))]
+pub struct VersionRecord {
+    /// The statement's id: derived from its canonical source URL.
+    pub statement_id: String,
+    /// 1, 2, 3… per statement, without gaps.
+    pub version: u32,
+    /// The canonical source URL.
+    pub source_url: String,
+    /// Lowercase-hex SHA-256 of the content bytes served at `…/content`.
+    pub sha256: String,
+    /// Length of the content in bytes.
+    pub content_length: u64,
+    /// `text/plain`, `text/html` or `text/markdown`.
+    pub content_type: String,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    /// The publication date as the source gave it (a date, or a date-time with offset).
+    pub published_at: Option<String>,
+    pub media_contacts: Vec<ContactRecord>,
+    /// When the server stored this version (RFC 3339, UTC).
+    pub ingested_at: String,
+    /// Fields that differ from the previous version: `content`, `content_type`, `title`,
+    /// `publisher`, `published_at`, `media_contacts`. Empty for version 1.
+    pub changed: Vec<String>,
+}
+
+/// A media contact of a version.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ContactRecord {
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<&Version> for VersionRecord {
+    fn from(version: &Version) -> Self {
+        let metadata = &version.metadata;
+        let text = |value: &Option<Text>| value.as_ref().map(ToString::to_string);
+        Self {
+            statement_id: version.statement_id.to_string(),
+            version: version.version.get(),
+            source_url: version.source_url.to_string(),
+            sha256: version.sha256.to_hex(),
+            content_length: version.content_length,
+            content_type: metadata.content_type.as_str().to_owned(),
+            title: text(&metadata.title),
+            publisher: text(&metadata.publisher),
+            published_at: metadata.published_at.map(|p| p.to_string()),
+            media_contacts: metadata
+                .media_contacts
+                .iter()
+                .map(|contact| ContactRecord {
+                    name: text(&contact.name),
+                    organization: text(&contact.organization),
+                    phone: contact.phone.as_ref().map(|p| p.as_ref().to_owned()),
+                    email: contact.email.as_ref().map(ToString::to_string),
+                })
+                .collect(),
+            ingested_at: super::rfc3339(version.ingested_at),
+            changed: version
+                .changed
+                .iter()
+                .map(|field| field.as_str().to_owned())
+                .collect(),
+        }
+    }
+}
+
+/// A statement: all versions ingested from one canonical source URL.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StatementRecord {
+    pub statement_id: String,
+    /// The canonical source URL.
+    pub source_url: String,
+    /// How many versions the statement has; also the latest version's number.
+    pub version_count: u32,
+    /// When version 1 was ingested (RFC 3339, UTC).
+    pub first_seen_at: String,
+    /// When the latest version was ingested (RFC 3339, UTC).
+    pub last_changed_at: String,
+    pub latest: VersionRecord,
+}
+
+impl From<&Statement> for StatementRecord {
+    fn from(statement: &Statement) -> Self {
+        Self {
+            statement_id: statement.id.to_string(),
+            source_url: statement.source_url.to_string(),
+            version_count: statement.version_count(),
+            first_seen_at: super::rfc3339(statement.first_seen_at),
+            last_changed_at: super::rfc3339(statement.last_changed_at()),
+            latest: VersionRecord::from(&statement.latest),
+        }
+    }
+}
+
+/// A page of statements.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StatementPage {
+    pub items: Vec<StatementRecord>,
+    /// Pass as `cursor` to get the next page; absent on the last page. A page can hold fewer
+    /// than `limit` items and still have a `next`.
+    pub next: Option<String>,
+}
+
+/// A page of versions.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct VersionPage {
+    pub items: Vec<VersionRecord>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// Every version, of any statement, whose content has a given SHA-256.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct HashMatches {
+    /// The hash looked up, in lowercase hex.
+    pub sha256: String,
+    pub items: Vec<VersionRecord>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// Filters and paging of `GET /v1/statements`. Filters apply to each statement's latest
+/// version and combine with AND.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListStatementsQuery {
+    /// Look a statement up by its source URL (canonicalized like on ingest).
+    pub source_url: Option<String>,
+    /// Publisher name, compared case-insensitively with white space folded.
+    pub publisher: Option<String>,
+    /// Earliest publication date (`YYYY-MM-DD`, inclusive), in the source's own offset.
+    pub published_after: Option<String>,
+    /// Latest publication date (`YYYY-MM-DD`, inclusive), in the source's own offset.
+    pub published_before: Option<String>,
+    /// A contact's whole name, organization or e-mail address (case-insensitive), or phone
+    /// number (compared by digits only).
+    pub contact: Option<String>,
+    /// Page size, 1 to 200 (larger values are capped); 50 by default.
+    pub limit: Option<String>,
+    /// The `next` value of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Paging of a list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 200 (larger values are capped); 50 by default.
+    pub limit: Option<String>,
+    /// The `next` value of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Liveness of the service.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// `ok` when the service answers and its store is open.
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// The request is malformed: bad JSON syntax, or a bad path or query parameter.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct BadRequestProblem(pub Problem);
+
+/// A field of the request body is missing or invalid, or the given `sha256` does not match
+/// the content; nothing was stored.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct InvalidProblem(pub Problem);
+
+/// No such statement or version.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct NotFoundProblem(pub Problem);
+
+/// The body is larger than the configured limit (`--max-body-bytes`); nothing was stored.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct TooLargeProblem(pub Problem);
+
+/// The body is not `application/json`; nothing was stored.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnsupportedMediaTypeProblem(pub Problem);
+
+/// The source URL's statement id is taken by another URL, or the statement has reached the
+/// maximum number of versions; nothing was stored.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct ConflictProblem(pub Problem);
+
+/// The store failed; nothing was acknowledged. Retry later.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnavailableProblem(pub Problem);

@@ -1,0 +1,218 @@
+//! The API's one error type and its RFC 9457 `application/problem+json` form: every error any
+//! handler or extractor returns is mapped to HTTP here and nowhere else.
+//!
+//! Which variant to use: a malformed request line, path, query or JSON syntax is
+//! [`ApiError::BadRequest`] (400); a well-formed JSON body whose fields do not parse is
+//! [`ApiError::Invalid`] (422); a store failure is [`ApiError::Store`], whose cause is logged
+//! and never shown to the client.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{FieldError, FieldErrors};
+use crate::store::StoreError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem detail.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:provenance:problem:invalid-field",
+    "title": "A field of the request is invalid",
+    "status": 422,
+    "detail": "source_url: must use the http or https scheme",
+    "field": "source_url",
+    "errors": [{"field": "source_url", "detail": "must use the http or https scheme"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// A short summary of the kind of problem.
+    pub title: &'static str,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this case.
+    pub detail: String,
+    /// The request field at fault, when there is one (the first of `errors`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Every field at fault, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One invalid field.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Path of the field in the request (`media_contacts[0].email`, or a query or path parameter).
+    pub field: String,
+    /// What is wrong with it.
+    pub detail: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(FieldError),
+    #[error("invalid request fields")]
+    Invalid(FieldErrors),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType { expected: &'static str },
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the storage worker pool is unavailable")]
+    Overloaded,
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+impl ApiError {
+    pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
+        Self::BadRequest(FieldError::new(field, message))
+    }
+
+    fn problem(&self) -> Problem {
+        let (kind, title) = self.kind_and_title();
+        let mut problem = Problem {
+            kind,
+            title,
+            status: self.status_code().as_u16(),
+            detail: self.to_string(),
+            field: None,
+            errors: Vec::new(),
+        };
+        match self {
+            Self::BadRequest(error) => {
+                problem.field = Some(error.field.clone());
+                problem.errors = vec![field_problem(error)];
+            }
+            Self::Invalid(errors) => {
+                problem.errors = errors.iter().map(field_problem).collect();
+                problem.field = errors.iter().next().map(|e| e.field.clone());
+                problem.detail = errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            }
+            Self::UnsupportedMediaType { expected } => {
+                problem.detail = format!("the request body must be sent as {expected}");
+                problem.field = Some("Content-Type".to_owned());
+            }
+            Self::PayloadTooLarge { .. } => problem.field = Some("body".to_owned()),
+            Self::Store(_) => {
+                problem.detail = "the registry could not complete the request; it has been logged".to_owned()
+            }
+            _ => {}
+        }
+        problem
+    }
+
+    fn kind_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::BadRequest(_) => ("urn:provenance:problem:bad-request", "The request is malformed"),
+            Self::Invalid(_) => (
+                "urn:provenance:problem:invalid-field",
+                "A field of the request is invalid",
+            ),
+            Self::NotFound(_) => ("urn:provenance:problem:not-found", "No such resource"),
+            Self::PayloadTooLarge { .. } => (
+                "urn:provenance:problem:too-large",
+                "The request body is too large",
+            ),
+            Self::UnsupportedMediaType { .. } => (
+                "urn:provenance:problem:unsupported-media-type",
+                "Unsupported media type",
+            ),
+            Self::Conflict(_) => (
+                "urn:provenance:problem:conflict",
+                "The request conflicts with stored data",
+            ),
+            Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded => (
+                "urn:provenance:problem:unavailable",
+                "The registry cannot store data right now",
+            ),
+            Self::Store(_) => ("urn:provenance:problem:internal", "Internal error"),
+        }
+    }
+}
+
+fn field_problem(error: &FieldError) -> FieldProblem {
+    FieldProblem {
+        field: error.field.clone(),
+        detail: error.message.clone(),
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Conflict(_)
+            | Self::Store(StoreError::IdCollision { .. } | StoreError::VersionsExhausted(_)) => {
+                StatusCode::CONFLICT
+            }
+            Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if let Self::UnsupportedMediaType { expected } = self {
+            response.insert_header((header::ACCEPT, *expected));
+        }
+        response.json(self.problem())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_problems_name_every_field() {
+        let mut errors = FieldErrors::default();
+        errors.push(FieldError::new("source_url", "must not be empty"));
+        errors.push(FieldError::new(
+            "media_contacts[0].email",
+            "must be an e-mail address",
+        ));
+        let problem = ApiError::Invalid(errors).problem();
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.field.as_deref(), Some("source_url"));
+        assert_eq!(problem.errors.len(), 2);
+        assert!(problem.detail.contains("media_contacts[0].email"));
+    }
+
+    #[test]
+    fn store_causes_stay_private() {
+        let problem = ApiError::Store(StoreError::Corrupt("secret path /var/x".into())).problem();
+        assert_eq!(problem.status, 500);
+        assert!(!problem.detail.contains("/var/x"));
+    }
+}

@@ -1,0 +1,288 @@
+//! Handlers of `/v1/statements`: ingest, look up, list, and read versions and their content.
+//! Each parses its input into domain types, calls the store once, and shapes the answer.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, Utc};
+
+use super::body::{read_json, BodyLimit};
+use super::model::*;
+use super::problem::ApiError;
+use super::{blocking, page_params, version_path};
+use crate::domain::{SourceUrl, StatementId, Submission, Text, VersionNo};
+use crate::store::{contact_term, Ingested, StatementFilter, Store};
+
+/// Ingest a statement.
+///
+/// Stores the submission as the next version of the statement its source URL names, unless it
+/// repeats the latest version exactly (same content and metadata), in which case nothing is
+/// created and that version is returned with 200. The answer is sent only once the write is
+/// durable on disk.
+#[utoipa::path(
+    post,
+    path = "/v1/statements",
+    tag = "statements",
+    operation_id = "create_statement",
+    request_body(content = IngestRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "A new version was stored.", body = VersionRecord,
+            headers(("Location" = String, description = "Path of the new version"))),
+        (status = 200, description = "The submission repeats the latest version; nothing was created.", body = VersionRecord,
+            headers(("Location" = String, description = "Path of the latest version"))),
+        (status = 400, response = BadRequestProblem),
+        (status = 409, response = ConflictProblem),
+        (status = 413, response = TooLargeProblem),
+        (status = 415, response = UnsupportedMediaTypeProblem),
+        (status = 422, response = InvalidProblem),
+        (status = 503, response = UnavailableProblem),
+    )
+)]
+#[post("/v1/statements")]
+pub async fn create_statement(
+    req: HttpRequest,
+    payload: web::Payload,
+    store: web::Data<Store>,
+    limit: web::Data<BodyLimit>,
+) -> Result<HttpResponse, ApiError> {
+    let request: IngestRequest = read_json(&req, payload, **limit).await?;
+    let submission = Submission::try_from(request)?;
+    let store = store.into_inner();
+    let outcome = blocking(move || store.ingest(&submission, Utc::now())).await?;
+    let (status, version) = match outcome {
+        Ingested::Created(version) => (StatusCode::CREATED, version),
+        Ingested::Unchanged(version) => (StatusCode::OK, version),
+    };
+    Ok(HttpResponse::build(status)
+        .insert_header((
+            header::LOCATION,
+            version_path(&version.statement_id, version.version),
+        ))
+        .json(VersionRecord::from(&version)))
+}
+
+/// List statements, or look one up by source URL.
+///
+/// With `source_url`, returns the statement of that URL (canonicalized as on ingest), or an
+/// empty list. Otherwise lists statements whose latest version matches every filter given.
+#[utoipa::path(
+    get,
+    path = "/v1/statements",
+    tag = "statements",
+    operation_id = "list_statements",
+    params(ListStatementsQuery),
+    responses(
+        (status = 200, description = "A page of statements.", body = StatementPage),
+        (status = 400, response = BadRequestProblem),
+    )
+)]
+#[get("/v1/statements")]
+pub async fn list_statements(
+    query: web::Query<ListStatementsQuery>,
+    store: web::Data<Store>,
+) -> Result<web::Json<StatementPage>, ApiError> {
+    let query = query.into_inner();
+    let (limit, cursor) = page_params(query.limit.as_deref(), query.cursor.as_deref())?;
+    let date = |field: &str, raw: Option<String>| {
+        raw.map(|raw| {
+            NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+                .map_err(|_| ApiError::bad_request(field, "must be a date: YYYY-MM-DD"))
+        })
+        .transpose()
+    };
+    let text = |field: &str, raw: Option<String>| {
+        raw.map(|raw| {
+            Text::parse(field, &raw, 300)
+                .map(|t| t.folded())
+                .map_err(ApiError::BadRequest)
+        })
+        .transpose()
+    };
+    let filter = StatementFilter {
+        source_url: query
+            .source_url
+            .map(|raw| SourceUrl::parse("source_url", &raw))
+            .transpose()
+            .map_err(ApiError::BadRequest)?,
+        publisher: text("publisher", query.publisher)?,
+        contact: text("contact", query.contact)?.map(|term| contact_term(&term)),
+        published_after: date("published_after", query.published_after)?,
+        published_before: date("published_before", query.published_before)?,
+    };
+    let page = store.statements(&filter, cursor.as_ref(), limit)?;
+    Ok(web::Json(StatementPage {
+        items: page.items.iter().map(StatementRecord::from).collect(),
+        next: page.next.map(|cursor| cursor.encode()),
+    }))
+}
+
+/// Get a statement.
+///
+/// The statement with its latest version, version count, and first-seen and last-changed times.
+#[utoipa::path(
+    get,
+    path = "/v1/statements/{statement_id}",
+    tag = "statements",
+    operation_id = "get_statement",
+    params(("statement_id" = String, Path, description = "The statement's id (32 hex digits)")),
+    responses(
+        (status = 200, description = "The statement.", body = StatementRecord),
+        (status = 400, response = BadRequestProblem),
+        (status = 404, response = NotFoundProblem),
+    )
+)]
+#[get("/v1/statements/{statement_id}")]
+pub async fn get_statement(
+    path: web::Path<String>,
+    store: web::Data<Store>,
+) -> Result<web::Json<StatementRecord>, ApiError> {
+    let id = statement_id(&path)?;
+    let statement = store.statement(&id)?.ok_or_else(|| unknown_statement(&id))?;
+    Ok(web::Json(StatementRecord::from(&statement)))
+}
+
+/// List a statement's versions.
+///
+/// Every version in order, oldest first.
+#[utoipa::path(
+    get,
+    path = "/v1/statements/{statement_id}/versions",
+    tag = "statements",
+    operation_id = "list_versions",
+    params(("statement_id" = String, Path, description = "The statement's id (32 hex digits)"), PageQuery),
+    responses(
+        (status = 200, description = "A page of versions.", body = VersionPage),
+        (status = 400, response = BadRequestProblem),
+        (status = 404, response = NotFoundProblem),
+    )
+)]
+#[get("/v1/statements/{statement_id}/versions")]
+pub async fn list_versions(
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    store: web::Data<Store>,
+) -> Result<web::Json<VersionPage>, ApiError> {
+    let id = statement_id(&path)?;
+    let (limit, cursor) = page_params(query.limit.as_deref(), query.cursor.as_deref())?;
+    let page = store
+        .versions(&id, cursor.as_ref(), limit)?
+        .ok_or_else(|| unknown_statement(&id))?;
+    Ok(web::Json(VersionPage {
+        items: page.items.iter().map(VersionRecord::from).collect(),
+        next: page.next.map(|cursor| cursor.encode()),
+    }))
+}
+
+/// Get one version of a statement.
+#[utoipa::path(
+    get,
+    path = "/v1/statements/{statement_id}/versions/{version}",
+    tag = "statements",
+    operation_id = "get_version",
+    params(
+        ("statement_id" = String, Path, description = "The statement's id (32 hex digits)"),
+        ("version" = u32, Path, minimum = 1, description = "The version number"),
+    ),
+    responses(
+        (status = 200, description = "The version record.", body = VersionRecord),
+        (status = 400, response = BadRequestProblem),
+        (status = 404, response = NotFoundProblem),
+    )
+)]
+#[get("/v1/statements/{statement_id}/versions/{version}")]
+pub async fn get_version(
+    path: web::Path<(String, String)>,
+    store: web::Data<Store>,
+) -> Result<web::Json<VersionRecord>, ApiError> {
+    let (id, n) = version_address(&path)?;
+    let version = store.version(&id, n)?.ok_or_else(|| unknown_version(&id, n))?;
+    Ok(web::Json(VersionRecord::from(&version)))
+}
+
+/// Get the content of a version.
+///
+/// The exact bytes ingested, with their media type, an `ETag` made of their SHA-256 and an
+/// RFC 9530 `Repr-Digest` header, so that a script can check what it downloaded. The server
+/// re-hashes the bytes before sending them. Supports `If-None-Match`.
+#[utoipa::path(
+    get,
+    path = "/v1/statements/{statement_id}/versions/{version}/content",
+    tag = "statements",
+    operation_id = "get_version_content",
+    params(
+        ("statement_id" = String, Path, description = "The statement's id (32 hex digits)"),
+        ("version" = u32, Path, minimum = 1, description = "The version number"),
+    ),
+    responses(
+        (status = 200, description = "The content, byte for byte as ingested.",
+            content(
+                (String = "text/plain", example = "MIAMI— Attorney General Jeff Sessions will visit Miami, FL today…"),
+                (String = "text/html"),
+                (String = "text/markdown"),
+            ),
+            headers(
+                ("ETag" = String, description = "`\"<sha256 hex>\"`"),
+                ("Repr-Digest" = String, description = "`sha-256=:<base64 of the SHA-256>:` (RFC 9530)"),
+            )),
+        (status = 304, description = "The client's copy (`If-None-Match`) is current."),
+        (status = 400, response = BadRequestProblem),
+        (status = 404, response = NotFoundProblem),
+    )
+)]
+#[get("/v1/statements/{statement_id}/versions/{version}/content")]
+pub async fn get_version_content(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, n) = version_address(&path)?;
+    let store = store.into_inner();
+    let (version, bytes) = blocking(move || store.content(&id, n))
+        .await?
+        .ok_or_else(|| unknown_version(&id, n))?;
+    let etag = format!("\"{}\"", version.sha256.to_hex());
+    let cached = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
+    let mut response = if cached {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header(("Repr-Digest", format!("sha-256=:{}:", version.sha256.to_base64())))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"));
+    if cached {
+        return Ok(response.finish());
+    }
+    Ok(response
+        .content_type(format!(
+            "{}; charset=utf-8",
+            version.metadata.content_type.as_str()
+        ))
+        .body(bytes))
+}
+
+fn statement_id(raw: &str) -> Result<StatementId, ApiError> {
+    StatementId::parse("statement_id", raw).map_err(ApiError::BadRequest)
+}
+
+fn version_address(path: &(String, String)) -> Result<(StatementId, VersionNo), ApiError> {
+    let id = statement_id(&path.0)?;
+    let n = VersionNo::parse("version", &path.1).map_err(ApiError::BadRequest)?;
+    Ok((id, n))
+}
+
+fn unknown_statement(id: &StatementId) -> ApiError {
+    ApiError::NotFound(format!("no statement has the id {id}"))
+}
+
+fn unknown_version(id: &StatementId, n: VersionNo) -> ApiError {
+    ApiError::NotFound(format!("statement {id} has no version {n}"))
+}

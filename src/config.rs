@@ -1,0 +1,76 @@
+//! The command line: subcommands, and the settings of `serve` from flags with
+//! environment-variable fallbacks.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "provenance",
+    version,
+    about = "A verifiable registry of public statements"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service.
+    Serve(Settings),
+    /// Print the OpenAPI document the service serves at /openapi.json.
+    Openapi,
+}
+
+/// Settings of the service.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on (use port 0 for any free port).
+    #[arg(long, env = "PROVENANCE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Folder of the sled store; created when missing.
+    #[arg(long, env = "PROVENANCE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    #[arg(long, env = "PROVENANCE_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Number of HTTP worker threads (default: one per CPU core).
+    #[arg(long, env = "PROVENANCE_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    /// Settings for a service on `bind` keeping its data in `data_dir`, other values default.
+    pub fn new(bind: impl Into<String>, data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            bind: bind.into(),
+            data_dir: data_dir.into(),
+            max_body_bytes: 4 * 1024 * 1024,
+            workers: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_defaults_match_the_readme() {
+        let cli = Cli::try_parse_from(["provenance", "serve"]).unwrap();
+        let Command::Serve(settings) = cli.command else {
+            panic!("expected serve")
+        };
+        assert_eq!(settings.max_body_bytes, Settings::new("x", "y").max_body_bytes);
+        if std::env::var_os("PROVENANCE_BIND").is_none() {
+            assert_eq!(settings.bind, "127.0.0.1:8080");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Pure domain types of the registry: every value a request carries is parsed into one of these
+//! once, at the edge, and nothing downstream handles the raw strings again.
+//!
+//! No I/O happens here. Each type has a private representation, is built only through its
+//! `parse` (or a constructor that cannot fail), and is unit-tested in its own file.
+
+mod contact;
+mod content;
+mod field_error;
+mod published_at;
+mod record;
+mod sha256;
+mod source_url;
+mod statement_id;
+mod text;
+mod version_no;
+
+pub use contact::{Contact, Email, Phone, MAX_CONTACT_TEXT_CHARS};
+pub use content::{Content, ContentType};
+pub use field_error::{FieldError, FieldErrors};
+pub use published_at::PublishedAt;
+pub use record::{Field, Metadata, Statement, Submission, Succession, Version};
+pub use sha256::Sha256;
+pub use source_url::SourceUrl;
+pub use statement_id::StatementId;
+pub use text::Text;
+pub use version_no::VersionNo;

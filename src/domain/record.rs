@@ -1,0 +1,223 @@
+//! What the registry records: a submission as a client sends it, the immutable versions it
+//! becomes, and the statement that groups them. The rule that decides whether a submission is
+//! a new version lives here, as a pure function.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Contact, Content, ContentType, PublishedAt, Sha256, SourceUrl, StatementId, Text, VersionNo};
+
+/// The provenance metadata of a version: everything but the URL and the text. A change in any
+/// of these makes a new version.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Metadata {
+    pub content_type: ContentType,
+    pub title: Option<Text>,
+    pub publisher: Option<Text>,
+    pub published_at: Option<PublishedAt>,
+    pub media_contacts: Vec<Contact>,
+}
+
+/// A parsed ingest request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub source_url: SourceUrl,
+    pub content: Content,
+    pub metadata: Metadata,
+}
+
+impl Submission {
+    pub fn statement_id(&self) -> StatementId {
+        StatementId::for_url(&self.source_url)
+    }
+}
+
+/// A field of a version that can change from one version to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Content,
+    ContentType,
+    Title,
+    Publisher,
+    PublishedAt,
+    MediaContacts,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Content => "content",
+            Self::ContentType => "content_type",
+            Self::Title => "title",
+            Self::Publisher => "publisher",
+            Self::PublishedAt => "published_at",
+            Self::MediaContacts => "media_contacts",
+        }
+    }
+}
+
+/// One immutable version of a statement. The content itself is stored apart, addressed by
+/// `sha256`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    pub statement_id: StatementId,
+    pub version: VersionNo,
+    pub source_url: SourceUrl,
+    pub sha256: Sha256,
+    pub content_length: u64,
+    #[serde(flatten)]
+    pub metadata: Metadata,
+    pub ingested_at: DateTime<Utc>,
+    /// The fields that differ from the previous version; empty for version 1.
+    pub changed: Vec<Field>,
+}
+
+/// What a submission means for a statement whose latest version is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Succession {
+    /// The submission repeats the latest version: nothing is created.
+    Unchanged,
+    /// The submission is a new version.
+    New(Box<Version>),
+    /// The statement already has `u32::MAX` versions.
+    Exhausted,
+}
+
+impl Version {
+    /// Decides what `submission` makes of a statement whose latest version is `latest`
+    /// (`None` for a statement never seen), with `now` as the ingestion time.
+    pub fn succeed(latest: Option<&Version>, submission: &Submission, now: DateTime<Utc>) -> Succession {
+        let (number, changed) = match latest {
+            None => (VersionNo::FIRST, Vec::new()),
+            Some(latest) => {
+                let changed = latest.changes_to(submission);
+                if changed.is_empty() {
+                    return Succession::Unchanged;
+                }
+                match latest.version.next() {
+                    Some(number) => (number, changed),
+                    None => return Succession::Exhausted,
+                }
+            }
+        };
+        Succession::New(Box::new(Version {
+            statement_id: submission.statement_id(),
+            version: number,
+            source_url: submission.source_url.clone(),
+            sha256: submission.content.sha256(),
+            content_length: submission.content.len(),
+            metadata: submission.metadata.clone(),
+            ingested_at: now,
+            changed,
+        }))
+    }
+
+    /// The fields in which `submission` differs from this version, in a fixed order.
+    pub fn changes_to(&self, submission: &Submission) -> Vec<Field> {
+        let (old, new) = (&self.metadata, &submission.metadata);
+        [
+            (Field::Content, self.sha256 != submission.content.sha256()),
+            (Field::ContentType, old.content_type != new.content_type),
+            (Field::Title, old.title != new.title),
+            (Field::Publisher, old.publisher != new.publisher),
+            (Field::PublishedAt, old.published_at != new.published_at),
+            (Field::MediaContacts, old.media_contacts != new.media_contacts),
+        ]
+        .into_iter()
+        .filter_map(|(field, differs)| differs.then_some(field))
+        .collect()
+    }
+}
+
+/// A statement: every version ever ingested from one canonical source URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub id: StatementId,
+    pub source_url: SourceUrl,
+    /// When version 1 was ingested.
+    pub first_seen_at: DateTime<Utc>,
+    /// The latest version; its number is the statement's version count.
+    pub latest: Version,
+}
+
+impl Statement {
+    pub fn version_count(&self) -> u32 {
+        self.latest.version.get()
+    }
+
+    /// When the latest version was ingested.
+    pub fn last_changed_at(&self) -> DateTime<Utc> {
+        self.latest.ingested_at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn submission(text: &str, title: Option<&str>) -> Submission {
+        Submission {
+            source_url: SourceUrl::parse("source_url", "https://example.org/release").unwrap(),
+            content: Content::parse("content", text.to_owned()).unwrap(),
+            metadata: Metadata {
+                title: title.map(|t| Text::parse("title", t, 100).unwrap()),
+                ..Metadata::default()
+            },
+        }
+    }
+
+    fn at(second: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, second).unwrap()
+    }
+
+    fn new_version(succession: Succession) -> Version {
+        match succession {
+            Succession::New(version) => *version,
+            other => panic!("expected a new version, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn first_submission_is_version_one_with_no_changes() {
+        let v1 = new_version(Version::succeed(None, &submission("Text", None), at(0)));
+        assert_eq!(v1.version, VersionNo::FIRST);
+        assert!(v1.changed.is_empty());
+        assert_eq!(v1.sha256, Sha256::of(b"Text"));
+        assert_eq!(v1.content_length, 4);
+    }
+
+    #[test]
+    fn identical_submission_changes_nothing() {
+        let v1 = new_version(Version::succeed(None, &submission("Text", Some("T")), at(0)));
+        assert_eq!(
+            Version::succeed(Some(&v1), &submission("Text", Some("T")), at(1)),
+            Succession::Unchanged
+        );
+    }
+
+    #[test]
+    fn each_difference_is_named() {
+        let v1 = new_version(Version::succeed(None, &submission("Text", Some("T")), at(0)));
+        let v2 = new_version(Version::succeed(
+            Some(&v1),
+            &submission("Text", Some("New title")),
+            at(1),
+        ));
+        assert_eq!(v2.version.get(), 2);
+        assert_eq!(v2.changed, [Field::Title]);
+        let v3 = new_version(Version::succeed(Some(&v2), &submission("Edited", None), at(2)));
+        assert_eq!(v3.changed, [Field::Content, Field::Title]);
+    }
+
+    #[test]
+    fn version_numbers_do_not_wrap() {
+        let mut last = new_version(Version::succeed(None, &submission("Text", None), at(0)));
+        last.version = VersionNo::from_u32(u32::MAX).unwrap();
+        assert_eq!(
+            Version::succeed(Some(&last), &submission("Other", None), at(1)),
+            Succession::Exhausted
+        );
+    }
+}

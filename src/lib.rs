@@ -1,0 +1,14 @@
+//! Provenance: a verifiable registry of public statements.
+//!
+//! - [`domain`]: pure types every input is parsed into once (URLs, hashes, dates, contacts,
+//!   versions) and the rule that decides when a submission is a new version.
+//! - [`store`]: the only code that touches sled: key layout, encoding, invariants, the one
+//!   write path.
+//! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
+//! - [`config`]: the command line and settings; [`startup`]: assembling the service.
+
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod startup;
+pub mod store;

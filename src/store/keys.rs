@@ -1,0 +1,139 @@
+//! The key layout of the registry tree. Every key starts with one tag byte; multi-byte numbers
+//! are big-endian so that keys sort in numeric order.
+//!
+//! | key | value |
+//! |---|---|
+//! | `F` | format marker, [`FORMAT_MARKER`] |
+//! | `S` ‖ id(16) | statement row (codec) |
+//! | `V` ‖ id(16) ‖ version(u32 BE) | version record (codec) |
+//! | `B` ‖ sha256(32) | content bytes, exactly as ingested |
+//! | `H` ‖ sha256(32) ‖ id(16) ‖ version(u32 BE) | empty: the hash index, one entry per version |
+//! | `P` ‖ folded publisher ‖ 0x00 ‖ id(16) | empty: latest version's publisher |
+//! | `C` ‖ contact term ‖ 0x00 ‖ id(16) | empty: latest version's contacts, one per term |
+//! | `D` ‖ `YYYY-MM-DD` ‖ id(16) | empty: latest version's publication date |
+//!
+//! Folded text never contains 0x00 (control characters are refused when parsed), so the
+//! separator is unambiguous, and every index key ends with the statement id.
+
+use chrono::NaiveDate;
+
+use crate::domain::{Sha256, StatementId, VersionNo};
+
+pub const FORMAT_KEY: &[u8] = b"F";
+pub const FORMAT_MARKER: &[u8] = b"provenance-registry/1";
+
+pub const STATEMENT: u8 = b'S';
+pub const VERSION: u8 = b'V';
+pub const BLOB: u8 = b'B';
+pub const HASH: u8 = b'H';
+pub const PUBLISHER: u8 = b'P';
+pub const CONTACT: u8 = b'C';
+pub const DATE: u8 = b'D';
+
+fn key(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+pub fn statement(id: &StatementId) -> Vec<u8> {
+    key(&[&[STATEMENT], id.as_bytes()])
+}
+
+pub fn version_prefix(id: &StatementId) -> Vec<u8> {
+    key(&[&[VERSION], id.as_bytes()])
+}
+
+pub fn version(id: &StatementId, n: VersionNo) -> Vec<u8> {
+    key(&[&[VERSION], id.as_bytes(), &n.to_be_bytes()])
+}
+
+pub fn blob(sha: &Sha256) -> Vec<u8> {
+    key(&[&[BLOB], sha.as_bytes()])
+}
+
+pub fn hash_prefix(sha: &Sha256) -> Vec<u8> {
+    key(&[&[HASH], sha.as_bytes()])
+}
+
+pub fn hash_entry(sha: &Sha256, id: &StatementId, n: VersionNo) -> Vec<u8> {
+    key(&[&[HASH], sha.as_bytes(), id.as_bytes(), &n.to_be_bytes()])
+}
+
+/// The prefix of the entries of one term in a text index (`P` or `C`).
+pub fn term_prefix(index: u8, term: &str) -> Vec<u8> {
+    key(&[&[index], term.as_bytes(), &[0]])
+}
+
+pub fn term_entry(index: u8, term: &str, id: &StatementId) -> Vec<u8> {
+    key(&[&term_prefix(index, term), id.as_bytes()])
+}
+
+pub fn date_bound(date: NaiveDate) -> Vec<u8> {
+    key(&[&[DATE], date.format("%Y-%m-%d").to_string().as_bytes()])
+}
+
+pub fn date_entry(date: NaiveDate, id: &StatementId) -> Vec<u8> {
+    key(&[&date_bound(date), id.as_bytes()])
+}
+
+/// The statement id every `S`, `P`, `C` and `D` key ends with.
+pub fn trailing_statement_id(key: &[u8]) -> Option<StatementId> {
+    let start = key.len().checked_sub(16)?;
+    let bytes: [u8; 16] = key[start..].try_into().ok()?;
+    Some(StatementId::from_bytes(bytes))
+}
+
+/// The (statement id, version) every `V` and `H` key ends with.
+pub fn trailing_version(key: &[u8]) -> Option<(StatementId, VersionNo)> {
+    let start = key.len().checked_sub(20)?;
+    let id = trailing_statement_id(&key[..key.len() - 4])?;
+    let number: [u8; 4] = key[start + 16..].try_into().ok()?;
+    Some((id, VersionNo::from_u32(u32::from_be_bytes(number))?))
+}
+
+/// The smallest key greater than every key that starts with `prefix`, or `None` when no
+/// such key exists (the prefix is all 0xFF).
+pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_keys_sort_numerically() {
+        let id = StatementId::from_bytes([7; 16]);
+        let two = version(&id, VersionNo::from_u32(2).unwrap());
+        let ten = version(&id, VersionNo::from_u32(10).unwrap());
+        assert!(two < ten);
+        assert!(two.starts_with(&version_prefix(&id)));
+    }
+
+    #[test]
+    fn trailing_parts_round_trip() {
+        let id = StatementId::from_bytes([9; 16]);
+        let n = VersionNo::from_u32(300).unwrap();
+        let sha = Sha256::of(b"x");
+        assert_eq!(trailing_version(&hash_entry(&sha, &id, n)), Some((id, n)));
+        assert_eq!(trailing_version(&version(&id, n)), Some((id, n)));
+        assert_eq!(
+            trailing_statement_id(&term_entry(CONTACT, "jane doe", &id)),
+            Some(id)
+        );
+        assert_eq!(trailing_statement_id(&statement(&id)), Some(id));
+    }
+
+    #[test]
+    fn prefix_end_bounds_the_prefix() {
+        assert_eq!(prefix_end(b"Pab\0"), Some(b"Pab\x01".to_vec()));
+        assert_eq!(prefix_end(&[b'S', 0xFF, 0xFF]), Some(vec![b'T']));
+        assert_eq!(prefix_end(&[0xFF]), None);
+    }
+}

@@ -1,0 +1,525 @@
+//! The registry's storage: the only code that touches sled.
+//!
+//! Everything lives in one sled tree, `registry`, with the key layout of [`keys`] and the value
+//! encoding of [`codec`]. One tree means one write is one `apply_batch`, which sled applies
+//! atomically: after a crash either all of a version's keys are there or none.
+//!
+//! # Invariants
+//! 1. **Contiguous versions.** A statement row `S(id)` with latest version `n` has version
+//!    records `V(id, 1..=n)` and no `V(id, m)` with `m > n`.
+//! 2. **Immutable versions.** The write path only ever inserts `V(id, n + 1)`; no version record
+//!    or content blob is rewritten or removed.
+//! 3. **Hashes match bytes.** Every version's content blob `B(sha256)` exists and hashes to
+//!    `sha256`; reads re-hash the blob and refuse to serve bytes that do not match.
+//! 4. **Hash index complete.** `H(sha256, id, n)` exists exactly when `V(id, n)` exists with
+//!    that content hash.
+//! 5. **Filter indexes follow the latest version.** `P`, `C` and `D` entries exist exactly for
+//!    the publisher, contact terms and publication date of each statement's latest version.
+//! 6. **Ids follow URLs.** `S(id)` holds the canonical URL whose [`StatementId`] is `id`.
+//! 7. **Durable before acknowledged.** [`Store::ingest`] returns only after sled has flushed its
+//!    log to disk, so a version reported to a client survives a crash. Writers are serialized
+//!    by a lock while they decide and apply their batch; the flush happens after the lock is
+//!    released, so concurrent writers share flushes (group commit).
+//!
+//! A reader may see a version whose flush is still under way; it is acknowledged to its writer
+//! only once durable. [`Store::audit`] checks invariants 1 to 6 over the whole store.
+
+mod codec;
+mod keys;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+
+use crate::domain::{
+    FieldError, Sha256, SourceUrl, Statement, StatementId, Submission, Succession, Version, VersionNo,
+};
+use base64::Engine;
+
+/// The most index entries one listing request may examine before it returns what it has
+/// found, with a cursor to go on. Keeps the cost of a rare filter combination bounded.
+pub const SCAN_BUDGET: usize = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage failure: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("statement id {id} is taken by {existing}, not {requested}")]
+    IdCollision {
+        id: StatementId,
+        existing: String,
+        requested: String,
+    },
+    #[error("statement {0} has the maximum number of versions")]
+    VersionsExhausted(StatementId),
+    #[error("{0}")]
+    Incompatible(String),
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingested {
+    /// A new version was stored.
+    Created(Version),
+    /// The submission repeated the latest version, which is returned.
+    Unchanged(Version),
+}
+
+/// A position in a listing: the key after which the next page starts. Opaque to clients
+/// (base64url); any value is safe to pass back, a stale or foreign one just starts elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(Vec<u8>);
+
+impl Cursor {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw)
+            .ok()
+            .filter(|bytes| !bytes.is_empty() && bytes.len() <= 4096)
+            .map(Self)
+            .ok_or_else(|| FieldError::new(field, "is not a cursor returned by this service"))
+    }
+
+    pub fn encode(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&self.0)
+    }
+}
+
+/// One page of a listing; `next` is set when more may follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<Cursor>,
+}
+
+/// Filters on a statement's latest version. All given filters must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatementFilter {
+    pub source_url: Option<SourceUrl>,
+    /// Folded publisher name ([`crate::domain::Text::folded`]).
+    pub publisher: Option<String>,
+    /// A contact term as made by [`contact_term`].
+    pub contact: Option<String>,
+    pub published_after: Option<NaiveDate>,
+    pub published_before: Option<NaiveDate>,
+}
+
+/// The index term a `contact` query looks up: the digits of something that reads as a phone
+/// number, otherwise the folded text (names, organizations, e-mail addresses).
+pub fn contact_term(query: &str) -> String {
+    match crate::domain::Phone::parse("contact", query) {
+        Ok(phone) => phone.digits(),
+        Err(_) => query
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+    }
+}
+
+/// The stored form of a statement: what its versions do not say themselves.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StatementRow {
+    source_url: SourceUrl,
+    first_seen_at: DateTime<Utc>,
+    latest: VersionNo,
+}
+
+pub struct Store {
+    db: sled::Db,
+    tree: sled::Tree,
+    /// Serializes writers between reading a statement's latest version and applying the batch
+    /// that adds the next one, so that no version number is lost, doubled or skipped.
+    write_lock: Mutex<()>,
+}
+
+impl Store {
+    /// Opens (or creates) the registry in the folder `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let db = sled::Config::new().path(path).open()?;
+        let tree = db.open_tree("registry")?;
+        match tree.get(keys::FORMAT_KEY)? {
+            Some(marker) if marker.as_ref() == keys::FORMAT_MARKER => {}
+            Some(marker) => {
+                return Err(StoreError::Incompatible(format!(
+                    "{} holds a registry of format {:?}, which this build does not read",
+                    path.display(),
+                    String::from_utf8_lossy(&marker)
+                )))
+            }
+            None if tree.is_empty() => {
+                tree.insert(keys::FORMAT_KEY, keys::FORMAT_MARKER)?;
+                db.flush()?;
+            }
+            None => {
+                return Err(StoreError::Incompatible(format!(
+                    "{} holds data without a format marker",
+                    path.display()
+                )))
+            }
+        }
+        Ok(Self {
+            db,
+            tree,
+            write_lock: Mutex::new(()),
+        })
+    }
+
+    /// Stores `submission` as the next version of its statement, unless it repeats the latest
+    /// version. Returns only once the result is durable. Blocking: call it off the async workers.
+    pub fn ingest(&self, submission: &Submission, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
+        let outcome = {
+            let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
+            self.apply(submission, now)?
+        };
+        self.db.flush()?;
+        Ok(outcome)
+    }
+
+    fn apply(&self, submission: &Submission, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
+        let id = submission.statement_id();
+        let row = self.statement_row(&id)?;
+        let latest = match &row {
+            Some(row) if row.source_url != submission.source_url => {
+                return Err(StoreError::IdCollision {
+                    id,
+                    existing: row.source_url.to_string(),
+                    requested: submission.source_url.to_string(),
+                })
+            }
+            Some(row) => Some(self.required_version(&id, row.latest)?),
+            None => None,
+        };
+        let version = match (
+            Version::succeed(latest.as_ref(), submission, now),
+            latest.as_ref(),
+        ) {
+            (Succession::Unchanged, Some(latest)) => return Ok(Ingested::Unchanged(latest.clone())),
+            (Succession::Exhausted, _) => return Err(StoreError::VersionsExhausted(id)),
+            (Succession::New(version), _) => *version,
+            (Succession::Unchanged, None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "statement {id}: unchanged without a version"
+                )))
+            }
+        };
+        let row = StatementRow {
+            source_url: submission.source_url.clone(),
+            first_seen_at: row.map_or(now, |row| row.first_seen_at),
+            latest: version.version,
+        };
+
+        let mut batch = sled::Batch::default();
+        batch.insert(keys::statement(&id), codec::encode(&row)?);
+        batch.insert(keys::version(&id, version.version), codec::encode(&version)?);
+        let blob_key = keys::blob(&version.sha256);
+        if !self.tree.contains_key(&blob_key)? {
+            batch.insert(blob_key, submission.content.as_bytes());
+        }
+        batch.insert(keys::hash_entry(&version.sha256, &id, version.version), &[][..]);
+        let old_entries = latest.as_ref().map(filter_entries).unwrap_or_default();
+        let new_entries = filter_entries(&version);
+        for stale in old_entries.difference(&new_entries) {
+            batch.remove(stale.as_slice());
+        }
+        for entry in new_entries.difference(&old_entries) {
+            batch.insert(entry.as_slice(), &[][..]);
+        }
+        self.tree.apply_batch(batch)?;
+        Ok(Ingested::Created(version))
+    }
+
+    /// Flushes everything written so far to disk.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn statement(&self, id: &StatementId) -> Result<Option<Statement>, StoreError> {
+        let Some(row) = self.statement_row(id)? else {
+            return Ok(None);
+        };
+        let latest = self.required_version(id, row.latest)?;
+        Ok(Some(Statement {
+            id: *id,
+            source_url: row.source_url,
+            first_seen_at: row.first_seen_at,
+            latest,
+        }))
+    }
+
+    pub fn version(&self, id: &StatementId, n: VersionNo) -> Result<Option<Version>, StoreError> {
+        self.tree
+            .get(keys::version(id, n))?
+            .map(|bytes| codec::decode("version record", &bytes))
+            .transpose()
+    }
+
+    /// A version with its content, re-hashed: bytes that do not match the recorded SHA-256
+    /// are an error, never served.
+    pub fn content(&self, id: &StatementId, n: VersionNo) -> Result<Option<(Version, Vec<u8>)>, StoreError> {
+        let Some(version) = self.version(id, n)? else {
+            return Ok(None);
+        };
+        let bytes = self.tree.get(keys::blob(&version.sha256))?.ok_or_else(|| {
+            StoreError::Corrupt(format!("content {} of {id} v{n} is missing", version.sha256))
+        })?;
+        if Sha256::of(&bytes) != version.sha256 {
+            return Err(StoreError::Corrupt(format!(
+                "content of {id} v{n} no longer hashes to {}",
+                version.sha256
+            )));
+        }
+        Ok(Some((version, bytes.to_vec())))
+    }
+
+    /// The versions of a statement in order, after `after`; `None` for an unknown statement.
+    pub fn versions(
+        &self,
+        id: &StatementId,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Option<Page<Version>>, StoreError> {
+        if self.statement_row(id)?.is_none() {
+            return Ok(None);
+        }
+        let page = self.scan(&keys::version_prefix(id), None, after, limit, |_, value| {
+            codec::decode("version record", value).map(Some)
+        })?;
+        Ok(Some(page))
+    }
+
+    /// Every version, of any statement, whose content has the SHA-256 `sha`.
+    pub fn versions_with_hash(
+        &self,
+        sha: &Sha256,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<Version>, StoreError> {
+        self.scan(&keys::hash_prefix(sha), None, after, limit, |key, _| {
+            let (id, n) = keys::trailing_version(key)
+                .ok_or_else(|| StoreError::Corrupt("malformed hash index key".to_owned()))?;
+            self.version(&id, n)?
+                .map(Some)
+                .ok_or_else(|| StoreError::Corrupt(format!("hash index names missing version {id} v{n}")))
+        })
+    }
+
+    /// Statements whose latest version matches `filter`, in index order.
+    pub fn statements(
+        &self,
+        filter: &StatementFilter,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<Statement>, StoreError> {
+        if let Some(url) = &filter.source_url {
+            let found = self.statement(&StatementId::for_url(url))?;
+            let items = found.into_iter().filter(|s| matches(filter, s)).collect();
+            return Ok(Page { items, next: None });
+        }
+        let (prefix, lower) = if let Some(term) = &filter.contact {
+            (keys::term_prefix(keys::CONTACT, term), None)
+        } else if let Some(publisher) = &filter.publisher {
+            (keys::term_prefix(keys::PUBLISHER, publisher), None)
+        } else if filter.published_after.is_some() || filter.published_before.is_some() {
+            (vec![keys::DATE], filter.published_after.map(keys::date_bound))
+        } else {
+            (vec![keys::STATEMENT], None)
+        };
+        let before = filter.published_before.and_then(|date| date.succ_opt());
+        let is_date_scan = prefix == [keys::DATE];
+        self.scan(&prefix, lower.as_deref(), after, limit, |key, _| {
+            if is_date_scan && before.is_some_and(|end| key >= keys::date_bound(end).as_slice()) {
+                return Ok(None);
+            }
+            let id = keys::trailing_statement_id(key)
+                .ok_or_else(|| StoreError::Corrupt("malformed index key".to_owned()))?;
+            let statement = self
+                .statement(&id)?
+                .ok_or_else(|| StoreError::Corrupt(format!("index names missing statement {id}")))?;
+            Ok(matches(filter, &statement).then_some(statement))
+        })
+    }
+
+    /// Walks the keys under `prefix` from `max(lower, after)`, turning each into an item with
+    /// `item` (which may skip it), until `limit` items or [`SCAN_BUDGET`] keys.
+    fn scan<T>(
+        &self,
+        prefix: &[u8],
+        lower: Option<&[u8]>,
+        after: Option<&Cursor>,
+        limit: usize,
+        mut item: impl FnMut(&[u8], &[u8]) -> Result<Option<T>, StoreError>,
+    ) -> Result<Page<T>, StoreError> {
+        let mut start = lower.filter(|lower| *lower > prefix).unwrap_or(prefix).to_vec();
+        if let Some(Cursor(cursor)) = after {
+            let just_after = [cursor.as_slice(), &[0]].concat();
+            start = start.max(just_after);
+        }
+        let range = match keys::prefix_end(prefix) {
+            Some(end) if start < end => self.tree.range(start..end),
+            Some(_) => {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next: None,
+                })
+            }
+            None => self.tree.range(start..),
+        };
+        let mut items = Vec::new();
+        for (scanned, entry) in range.enumerate() {
+            let (key, value) = entry?;
+            if let Some(found) = item(&key, &value)? {
+                items.push(found);
+            }
+            if items.len() >= limit || scanned + 1 >= SCAN_BUDGET {
+                return Ok(Page {
+                    items,
+                    next: Some(Cursor(key.to_vec())),
+                });
+            }
+        }
+        Ok(Page { items, next: None })
+    }
+
+    fn statement_row(&self, id: &StatementId) -> Result<Option<StatementRow>, StoreError> {
+        self.tree
+            .get(keys::statement(id))?
+            .map(|bytes| codec::decode("statement row", &bytes))
+            .transpose()
+    }
+
+    fn required_version(&self, id: &StatementId, n: VersionNo) -> Result<Version, StoreError> {
+        self.version(id, n)?
+            .ok_or_else(|| StoreError::Corrupt(format!("statement {id} lacks its version {n}")))
+    }
+
+    /// Checks invariants 1 to 6 over the whole store and lists every violation found.
+    pub fn audit(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut expected_entries = BTreeSet::new();
+        let mut version_count = 0usize;
+        for entry in self.tree.scan_prefix([keys::STATEMENT]) {
+            let (key, value) = entry?;
+            let Some(id) = keys::trailing_statement_id(&key) else {
+                problems.push(format!("malformed statement key {key:?}"));
+                continue;
+            };
+            let row: StatementRow = codec::decode("statement row", &value)?;
+            if StatementId::for_url(&row.source_url) != id {
+                problems.push(format!(
+                    "statement {id} holds {} whose id differs",
+                    row.source_url
+                ));
+            }
+            let mut expected = VersionNo::FIRST;
+            for stored in self.tree.scan_prefix(keys::version_prefix(&id)) {
+                let (key, value) = stored?;
+                version_count += 1;
+                let version: Version = codec::decode("version record", &value)?;
+                if keys::trailing_version(&key) != Some((id, expected)) || version.version != expected {
+                    problems.push(format!(
+                        "statement {id}: version {} found where {expected} was due",
+                        version.version
+                    ));
+                }
+                if version.statement_id != id || version.source_url != row.source_url {
+                    problems.push(format!(
+                        "statement {id} v{}: record names another statement",
+                        version.version
+                    ));
+                }
+                match self.tree.get(keys::blob(&version.sha256))? {
+                    Some(bytes) if Sha256::of(&bytes) == version.sha256 => {}
+                    Some(_) => problems.push(format!(
+                        "statement {id} v{}: content does not hash to {}",
+                        version.version, version.sha256
+                    )),
+                    None => problems.push(format!(
+                        "statement {id} v{}: content {} missing",
+                        version.version, version.sha256
+                    )),
+                }
+                expected_entries.insert(keys::hash_entry(&version.sha256, &id, version.version));
+                if version.version == row.latest {
+                    expected_entries.extend(filter_entries(&version));
+                }
+                expected = match expected.next() {
+                    Some(next) => next,
+                    None => break,
+                };
+            }
+            if expected.get() != row.latest.get() + 1 {
+                problems.push(format!(
+                    "statement {id}: latest is {} but versions run to {}",
+                    row.latest,
+                    expected.get() - 1
+                ));
+            }
+        }
+        let mut actual_entries = BTreeSet::new();
+        for index in [keys::HASH, keys::PUBLISHER, keys::CONTACT, keys::DATE] {
+            for entry in self.tree.scan_prefix([index]) {
+                actual_entries.insert(entry?.0.to_vec());
+            }
+        }
+        for missing in expected_entries.difference(&actual_entries) {
+            problems.push(format!("index entry missing: {missing:?}"));
+        }
+        for stray in actual_entries.difference(&expected_entries) {
+            problems.push(format!("index entry without a version: {stray:?}"));
+        }
+        let versions_total = self.tree.scan_prefix([keys::VERSION]).count();
+        if versions_total != version_count {
+            problems.push(format!(
+                "{} version records belong to no statement",
+                versions_total - version_count
+            ));
+        }
+        Ok(problems)
+    }
+}
+
+/// The `P`, `C` and `D` index keys of a version, kept for each statement's latest version.
+fn filter_entries(version: &Version) -> BTreeSet<Vec<u8>> {
+    let id = &version.statement_id;
+    let metadata = &version.metadata;
+    let mut entries = BTreeSet::new();
+    if let Some(publisher) = &metadata.publisher {
+        entries.insert(keys::term_entry(keys::PUBLISHER, &publisher.folded(), id));
+    }
+    for contact in &metadata.media_contacts {
+        for term in contact.match_terms() {
+            entries.insert(keys::term_entry(keys::CONTACT, &term, id));
+        }
+    }
+    if let Some(published_at) = &metadata.published_at {
+        entries.insert(keys::date_entry(published_at.calendar_date(), id));
+    }
+    entries
+}
+
+fn matches(filter: &StatementFilter, statement: &Statement) -> bool {
+    let metadata = &statement.latest.metadata;
+    let date = metadata.published_at.map(|p| p.calendar_date());
+    filter
+        .publisher
+        .as_ref()
+        .is_none_or(|wanted| metadata.publisher.as_ref().is_some_and(|p| &p.folded() == wanted))
+        && filter.contact.as_ref().is_none_or(|wanted| {
+            metadata
+                .media_contacts
+                .iter()
+                .any(|contact| contact.match_terms().contains(wanted))
+        })
+        && filter
+            .published_after
+            .is_none_or(|after| date.is_some_and(|d| d >= after))
+        && filter
+            .published_before
+            .is_none_or(|before| date.is_some_and(|d| d <= before))
+}

@@ -1,0 +1,12 @@
+//! API tests: each starts the real service on 127.0.0.1:0 with a fresh sled folder and talks
+//! HTTP to it. One binary for all of them, one file per concern.
+
+mod concurrency;
+mod corpus;
+mod docs;
+mod errors;
+mod helpers;
+mod ingest;
+mod listing;
+mod read;
+mod restart;
