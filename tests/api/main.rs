@@ -10,3 +10,4 @@ mod ingest;
 mod listing;
 mod read;
 mod restart;
+mod walkthrough;

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# A curl session against a running Provenance (the one the README shows): ingest a seed press
+# release, re-send it, ingest an edited version, list the versions, download and check the
+# content, and verify a local copy by its hash. Exits non-zero when an answer is not as expected.
+#
+#   bash examples/walkthrough.sh [SERVER]      (default http://127.0.0.1:8080)
+#
+# Needs curl, jq and sha256sum; reads the seeds from ../shared/corpus/seeds or $PROVENANCE_CORPUS.
+set -euo pipefail
+
+SERVER=${1:-${PROVENANCE_URL:-http://127.0.0.1:8080}}
+SEEDS=${PROVENANCE_CORPUS:-$(cd "$(dirname "$0")/.." && pwd)/../shared/corpus/seeds}
+SEED="$SEEDS/000_cc4899ed6a4ad1be.txt"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+[ -f "$SEED" ] || { echo "seed not found: $SEED (set PROVENANCE_CORPUS)" >&2; exit 2; }
+
+expect() { # expect WHAT ACTUAL WANTED
+  if [ "$2" != "$3" ]; then echo "unexpected $1: got '$2', wanted '$3'" >&2; exit 1; fi
+}
+
+echo "== 1. Ingest a press release with its provenance"
+jq -n --rawfile content "$SEED" '{
+  source_url: "https://www.aclu.org/press-releases/aclu-florida-sessions-miami?utm_source=newsletter",
+  content: $content,
+  title: "ACLU of Florida Statement on Attorney General Sessions Visit to Miami",
+  publisher: "ACLU of Florida",
+  published_at: "2017-08-16",
+  media_contacts: [
+    {organization: "ACLU of Florida Media Office", phone: "(786) 363-2737"},
+    {name: "Ryan Karerat", phone: "212-284-7388"}
+  ]}' > "$WORK/release.json"
+status=$(curl -sS -o "$WORK/v1.json" -w '%{http_code}' -X POST "$SERVER/v1/statements" \
+  -H 'Content-Type: application/json' --data-binary @"$WORK/release.json")
+jq . "$WORK/v1.json"
+expect "status of the first ingest" "$status" 201
+ID=$(jq -r .statement_id "$WORK/v1.json")
+
+echo "== 2. Send it again: nothing new is created (200, same version)"
+status=$(curl -sS -o "$WORK/again.json" -w '%{http_code}' -X POST "$SERVER/v1/statements" \
+  -H 'Content-Type: application/json' --data-binary @"$WORK/release.json")
+expect "status of the repeated ingest" "$status" 200
+expect "version of the repeated ingest" "$(jq .version "$WORK/again.json")" 1
+
+echo "== 3. The statement is quietly edited: ingest the new wording"
+sed 's/caving to threats/yielding to threats/' "$SEED" > "$WORK/edited.txt"
+jq --rawfile content "$WORK/edited.txt" '.content = $content' "$WORK/release.json" > "$WORK/edited.json"
+curl -sS -X POST "$SERVER/v1/statements" -H 'Content-Type: application/json' \
+  --data-binary @"$WORK/edited.json" | tee "$WORK/v2.json" | jq '{version, changed, sha256}'
+expect "version of the edit" "$(jq .version "$WORK/v2.json")" 2
+expect "changed fields of the edit" "$(jq -c .changed "$WORK/v2.json")" '["content"]'
+
+echo "== 4. List the versions"
+curl -sS "$SERVER/v1/statements/$ID/versions" | tee "$WORK/versions.json" \
+  | jq '.items[] | {version, sha256, ingested_at, changed}'
+expect "number of versions" "$(jq '.items | length' "$WORK/versions.json")" 2
+
+echo "== 5. Download version 1 and check it against its digests"
+curl -sS -D "$WORK/headers" -o "$WORK/v1.txt" "$SERVER/v1/statements/$ID/versions/1/content"
+grep -i '^repr-digest' "$WORK/headers"
+expect "hash of the downloaded bytes" "$(sha256sum "$WORK/v1.txt" | cut -d' ' -f1)" "$(jq -r .sha256 "$WORK/v1.json")"
+
+echo "== 6. Verify a copy you hold: where has this exact text appeared?"
+HASH=$(sha256sum "$SEED" | cut -d' ' -f1)
+curl -sS "$SERVER/v1/hashes/$HASH" | tee "$WORK/found.json" \
+  | jq '.items[] | {statement_id, version, source_url, ingested_at}'
+expect "versions holding the original text" "$(jq -c '[.items[].version]' "$WORK/found.json")" '[1]'
+LATEST=$(curl -sS "$SERVER/v1/statements/$ID" | jq .version_count)
+echo "the copy is version 1 of $ID; the statement's latest version is $LATEST, so the copy is superseded"
+echo "walkthrough complete"

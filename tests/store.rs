@@ -1,0 +1,118 @@
+//! Model-based property test of the store: random ingests over a few URLs, checked against a
+//! plain in-memory model, then checked again after the store is closed and reopened.
+
+use chrono::Utc;
+use proptest::prelude::*;
+use provenance::domain::{Content, Metadata, Sha256, SourceUrl, StatementId, Submission, Text, VersionNo};
+use provenance::store::{Ingested, StatementFilter, Store};
+use std::collections::BTreeMap;
+
+const URLS: [&str; 3] = [
+    "https://a.example/1",
+    "https://b.example/2?x=1",
+    "https://c.example/",
+];
+const TEXTS: [&str; 4] = ["Alpha", "Beta", "Gamma", "Alpha"];
+const TITLES: [Option<&str>; 3] = [None, Some("First"), Some("Second")];
+
+#[derive(Debug, Clone)]
+struct Op {
+    url: usize,
+    text: usize,
+    title: usize,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    (0..URLS.len(), 0..TEXTS.len(), 0..TITLES.len()).prop_map(|(url, text, title)| Op { url, text, title })
+}
+
+fn submission(op: &Op) -> Submission {
+    Submission {
+        source_url: SourceUrl::parse("source_url", URLS[op.url]).unwrap(),
+        content: Content::parse("content", TEXTS[op.text].to_owned()).unwrap(),
+        metadata: Metadata {
+            title: TITLES[op.title].map(|t| Text::parse("title", t, 100).unwrap()),
+            ..Metadata::default()
+        },
+    }
+}
+
+/// The model: for each URL, the (text, title) of every version in order.
+type Model = BTreeMap<usize, Vec<(&'static str, Option<&'static str>)>>;
+
+fn check_against_model(store: &Store, model: &Model) {
+    assert!(store.audit().unwrap().is_empty(), "{:?}", store.audit().unwrap());
+    for (url, versions) in model {
+        let id = StatementId::for_url(&SourceUrl::parse("source_url", URLS[*url]).unwrap());
+        let statement = store.statement(&id).unwrap().expect("statement stored");
+        assert_eq!(statement.version_count() as usize, versions.len());
+        let page = store.versions(&id, None, 1000).unwrap().unwrap();
+        assert_eq!(page.items.len(), versions.len());
+        for (n, (stored, (text, title))) in page.items.iter().zip(versions).enumerate() {
+            assert_eq!(stored.version.get() as usize, n + 1);
+            assert_eq!(stored.sha256, Sha256::of(text.as_bytes()));
+            assert_eq!(stored.metadata.title.as_ref().map(|t| t.as_ref()), *title);
+            let (_, bytes) = store.content(&id, stored.version).unwrap().unwrap();
+            assert_eq!(bytes, text.as_bytes());
+        }
+    }
+    for text in TEXTS {
+        let expected: usize = model.values().flatten().filter(|(t, _)| *t == text).count();
+        let found = store
+            .versions_with_hash(&Sha256::of(text.as_bytes()), None, 1000)
+            .unwrap();
+        assert_eq!(found.items.len(), expected, "versions with text {text}");
+    }
+    let listed = store.statements(&StatementFilter::default(), None, 1000).unwrap();
+    assert_eq!(listed.items.len(), model.len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn store_agrees_with_the_model(ops in proptest::collection::vec(op(), 1..30)) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut model = Model::new();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            for op in &ops {
+                let versions = model.entry(op.url).or_default();
+                let entry = (TEXTS[op.text], TITLES[op.title]);
+                let outcome = store.ingest(&submission(op), Utc::now()).unwrap();
+                match outcome {
+                    Ingested::Unchanged(version) => {
+                        prop_assert_eq!(versions.last(), Some(&entry));
+                        prop_assert_eq!(version.version.get() as usize, versions.len());
+                    }
+                    Ingested::Created(version) => {
+                        prop_assert_ne!(versions.last(), Some(&entry));
+                        versions.push(entry);
+                        prop_assert_eq!(version.version.get() as usize, versions.len());
+                    }
+                }
+            }
+            check_against_model(&store, &model);
+        }
+        let reopened = Store::open(dir.path()).unwrap();
+        check_against_model(&reopened, &model);
+        let missing = VersionNo::from_u32(1000).unwrap();
+        let id = StatementId::for_url(&SourceUrl::parse("source_url", URLS[0]).unwrap());
+        prop_assert!(reopened.version(&id, missing).unwrap().is_none());
+    }
+}
+
+#[test]
+fn a_folder_of_another_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path()).unwrap();
+        db.open_tree("registry")
+            .unwrap()
+            .insert("F", "something-else/9")
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let error = Store::open(dir.path()).err().expect("refused");
+    assert!(error.to_string().contains("does not read"), "{error}");
+}
