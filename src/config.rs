@@ -21,6 +21,32 @@ pub enum Command {
     Serve(Settings),
     /// Print the OpenAPI document the service serves at /openapi.json.
     Openapi,
+    /// Check a stopped data folder: re-hash all content, check every index and the journal.
+    /// Exits non-zero when anything is inconsistent.
+    Fsck(DataDir),
+    /// Write the whole registry (statements and versions with content) as JSON Lines.
+    Export {
+        #[command(flatten)]
+        data: DataDir,
+        /// File to write; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Load an export into a new, empty data folder, verifying every hash and version.
+    Import {
+        #[command(flatten)]
+        data: DataDir,
+        /// The export file; `-` for standard input.
+        input: PathBuf,
+    },
+}
+
+/// The data folder an offline command works on. The service must not be running on it.
+#[derive(Debug, Clone, Args)]
+pub struct DataDir {
+    /// Folder of the sled store.
+    #[arg(long, env = "PROVENANCE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
 }
 
 /// Settings of the service.

@@ -4,11 +4,15 @@
 //!   versions) and the rule that decides when a submission is a new version.
 //! - [`store`]: the only code that touches sled: key layout, encoding, invariants, the one
 //!   write path.
+//! - [`log`]: the transparency log: RFC 6962 Merkle tree maths and C2SP signed checkpoints.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
-//! - [`config`]: the command line and settings; [`startup`]: assembling the service.
+//! - [`config`]: the command line and settings; [`startup`]: assembling the service;
+//!   [`cli`]: the offline commands (fsck, export, import).
 
 pub mod api;
+pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod log;
 pub mod startup;
 pub mod store;

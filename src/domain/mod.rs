@@ -7,6 +7,7 @@
 mod contact;
 mod content;
 mod field_error;
+mod leaf;
 mod published_at;
 mod record;
 mod sha256;
@@ -18,8 +19,9 @@ mod version_no;
 pub use contact::{Contact, Email, Phone, MAX_CONTACT_TEXT_CHARS};
 pub use content::{Content, ContentType};
 pub use field_error::{FieldError, FieldErrors};
+pub use leaf::{contacts_commitment, leaf_bytes, Salt, LEAF_FORMAT};
 pub use published_at::PublishedAt;
-pub use record::{Field, Metadata, Statement, Submission, Succession, Version};
+pub use record::{Field, Metadata, Placement, Statement, Submission, Succession, Version};
 pub use sha256::Sha256;
 pub use source_url::SourceUrl;
 pub use statement_id::StatementId;

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Contact, Content, ContentType, PublishedAt, Sha256, SourceUrl, StatementId, Text, VersionNo};
+use super::{
+    Contact, Content, ContentType, PublishedAt, Salt, Sha256, SourceUrl, StatementId, Text, VersionNo,
+};
 
 /// The provenance metadata of a version: everything but the URL and the text. A change in any
 /// of these makes a new version.
@@ -71,6 +73,18 @@ pub struct Version {
     pub ingested_at: DateTime<Utc>,
     /// The fields that differ from the previous version; empty for version 1.
     pub changed: Vec<Field>,
+    /// Position of the version's leaf in the transparency log (0-based, commit order).
+    pub log_index: u64,
+    /// The random salt of the leaf's commitment to `media_contacts`.
+    pub contacts_salt: Salt,
+}
+
+/// Where a new version goes in the log, chosen by the store: its leaf's index and the salt of
+/// its contacts commitment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub log_index: u64,
+    pub contacts_salt: Salt,
 }
 
 /// What a submission means for a statement whose latest version is known.
@@ -86,8 +100,14 @@ pub enum Succession {
 
 impl Version {
     /// Decides what `submission` makes of a statement whose latest version is `latest`
-    /// (`None` for a statement never seen), with `now` as the ingestion time.
-    pub fn succeed(latest: Option<&Version>, submission: &Submission, now: DateTime<Utc>) -> Succession {
+    /// (`None` for a statement never seen), with `now` as the ingestion time and `placement`
+    /// for a new version.
+    pub fn succeed(
+        latest: Option<&Version>,
+        submission: &Submission,
+        now: DateTime<Utc>,
+        placement: Placement,
+    ) -> Succession {
         let (number, changed) = match latest {
             None => (VersionNo::FIRST, Vec::new()),
             Some(latest) => {
@@ -110,6 +130,8 @@ impl Version {
             metadata: submission.metadata.clone(),
             ingested_at: now,
             changed,
+            log_index: placement.log_index,
+            contacts_salt: placement.contacts_salt,
         }))
     }
 
@@ -172,6 +194,11 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, second).unwrap()
     }
 
+    const PLACE: Placement = Placement {
+        log_index: 0,
+        contacts_salt: Salt::from_bytes([7; 32]),
+    };
+
     fn new_version(succession: Succession) -> Version {
         match succession {
             Succession::New(version) => *version,
@@ -181,7 +208,7 @@ mod tests {
 
     #[test]
     fn first_submission_is_version_one_with_no_changes() {
-        let v1 = new_version(Version::succeed(None, &submission("Text", None), at(0)));
+        let v1 = new_version(Version::succeed(None, &submission("Text", None), at(0), PLACE));
         assert_eq!(v1.version, VersionNo::FIRST);
         assert!(v1.changed.is_empty());
         assert_eq!(v1.sha256, Sha256::of(b"Text"));
@@ -190,33 +217,49 @@ mod tests {
 
     #[test]
     fn identical_submission_changes_nothing() {
-        let v1 = new_version(Version::succeed(None, &submission("Text", Some("T")), at(0)));
+        let v1 = new_version(Version::succeed(
+            None,
+            &submission("Text", Some("T")),
+            at(0),
+            PLACE,
+        ));
         assert_eq!(
-            Version::succeed(Some(&v1), &submission("Text", Some("T")), at(1)),
+            Version::succeed(Some(&v1), &submission("Text", Some("T")), at(1), PLACE),
             Succession::Unchanged
         );
     }
 
     #[test]
     fn each_difference_is_named() {
-        let v1 = new_version(Version::succeed(None, &submission("Text", Some("T")), at(0)));
+        let v1 = new_version(Version::succeed(
+            None,
+            &submission("Text", Some("T")),
+            at(0),
+            PLACE,
+        ));
         let v2 = new_version(Version::succeed(
             Some(&v1),
             &submission("Text", Some("New title")),
             at(1),
+            PLACE,
         ));
         assert_eq!(v2.version.get(), 2);
         assert_eq!(v2.changed, [Field::Title]);
-        let v3 = new_version(Version::succeed(Some(&v2), &submission("Edited", None), at(2)));
+        let v3 = new_version(Version::succeed(
+            Some(&v2),
+            &submission("Edited", None),
+            at(2),
+            PLACE,
+        ));
         assert_eq!(v3.changed, [Field::Content, Field::Title]);
     }
 
     #[test]
     fn version_numbers_do_not_wrap() {
-        let mut last = new_version(Version::succeed(None, &submission("Text", None), at(0)));
+        let mut last = new_version(Version::succeed(None, &submission("Text", None), at(0), PLACE));
         last.version = VersionNo::from_u32(u32::MAX).unwrap();
         assert_eq!(
-            Version::succeed(Some(&last), &submission("Other", None), at(1)),
+            Version::succeed(Some(&last), &submission("Other", None), at(1), PLACE),
             Succession::Exhausted
         );
     }

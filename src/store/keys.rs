@@ -11,6 +11,7 @@
 //! | `P` ‖ folded publisher ‖ 0x00 ‖ id(16) | empty: latest version's publisher |
 //! | `C` ‖ contact term ‖ 0x00 ‖ id(16) | empty: latest version's contacts, one per term |
 //! | `D` ‖ `YYYY-MM-DD` ‖ id(16) | empty: latest version's publication date |
+//! | `Q` ‖ sequence(u64 BE) | id(16) ‖ version(u32 BE): the journal, every version in commit order from 0 |
 //!
 //! Folded text never contains 0x00 (control characters are refused when parsed), so the
 //! separator is unambiguous, and every index key ends with the statement id.
@@ -29,6 +30,7 @@ pub const HASH: u8 = b'H';
 pub const PUBLISHER: u8 = b'P';
 pub const CONTACT: u8 = b'C';
 pub const DATE: u8 = b'D';
+pub const JOURNAL: u8 = b'Q';
 
 fn key(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
@@ -75,6 +77,21 @@ pub fn date_entry(date: NaiveDate, id: &StatementId) -> Vec<u8> {
     key(&[&date_bound(date), id.as_bytes()])
 }
 
+pub fn journal(sequence: u64) -> Vec<u8> {
+    key(&[&[JOURNAL], &sequence.to_be_bytes()])
+}
+
+/// The value of a journal entry: the version it records.
+pub fn journal_value(id: &StatementId, n: VersionNo) -> Vec<u8> {
+    key(&[id.as_bytes(), &n.to_be_bytes()])
+}
+
+/// The sequence number of a journal key.
+pub fn journal_sequence(key: &[u8]) -> Option<u64> {
+    let bytes: [u8; 8] = key.get(1..)?.try_into().ok()?;
+    Some(u64::from_be_bytes(bytes))
+}
+
 /// The statement id every `S`, `P`, `C` and `D` key ends with.
 pub fn trailing_statement_id(key: &[u8]) -> Option<StatementId> {
     let start = key.len().checked_sub(16)?;
@@ -82,7 +99,7 @@ pub fn trailing_statement_id(key: &[u8]) -> Option<StatementId> {
     Some(StatementId::from_bytes(bytes))
 }
 
-/// The (statement id, version) every `V` and `H` key ends with.
+/// The (statement id, version) every `V` and `H` key and every journal value ends with.
 pub fn trailing_version(key: &[u8]) -> Option<(StatementId, VersionNo)> {
     let start = key.len().checked_sub(20)?;
     let id = trailing_statement_id(&key[..key.len() - 4])?;
@@ -128,6 +145,9 @@ mod tests {
             Some(id)
         );
         assert_eq!(trailing_statement_id(&statement(&id)), Some(id));
+        assert_eq!(trailing_version(&journal_value(&id, n)), Some((id, n)));
+        assert_eq!(journal_sequence(&journal(1 << 40)), Some(1 << 40));
+        assert!(journal(255) < journal(256));
     }
 
     #[test]

@@ -16,13 +16,15 @@
 //! 5. **Filter indexes follow the latest version.** `P`, `C` and `D` entries exist exactly for
 //!    the publisher, contact terms and publication date of each statement's latest version.
 //! 6. **Ids follow URLs.** `S(id)` holds the canonical URL whose [`StatementId`] is `id`.
-//! 7. **Durable before acknowledged.** [`Store::ingest`] returns only after sled has flushed its
+//! 7. **Journal complete.** `Q(0..count)` lists every version exactly once, in commit order,
+//!    without gaps; it is the order of export.
+//! 8. **Durable before acknowledged.** [`Store::ingest`] returns only after sled has flushed its
 //!    log to disk, so a version reported to a client survives a crash. Writers are serialized
 //!    by a lock while they decide and apply their batch; the flush happens after the lock is
 //!    released, so concurrent writers share flushes (group commit).
 //!
 //! A reader may see a version whose flush is still under way; it is acknowledged to its writer
-//! only once durable. [`Store::audit`] checks invariants 1 to 6 over the whole store.
+//! only once durable. [`Store::audit`] checks invariants 1 to 7 over the whole store.
 
 mod codec;
 mod keys;
@@ -34,7 +36,8 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use crate::domain::{
-    FieldError, Sha256, SourceUrl, Statement, StatementId, Submission, Succession, Version, VersionNo,
+    FieldError, Placement, Salt, Sha256, SourceUrl, Statement, StatementId, Submission, Succession, Version,
+    VersionNo,
 };
 use base64::Engine;
 
@@ -194,8 +197,12 @@ impl Store {
             Some(row) => Some(self.required_version(&id, row.latest)?),
             None => None,
         };
+        let placement = Placement {
+            log_index: self.journal_len()?,
+            contacts_salt: random_salt()?,
+        };
         let version = match (
-            Version::succeed(latest.as_ref(), submission, now),
+            Version::succeed(latest.as_ref(), submission, now, placement),
             latest.as_ref(),
         ) {
             (Succession::Unchanged, Some(latest)) => return Ok(Ingested::Unchanged(latest.clone())),
@@ -207,22 +214,46 @@ impl Store {
                 )))
             }
         };
+        let first_seen_at = row.map_or(now, |row| row.first_seen_at);
+        self.write_version(
+            latest.as_ref(),
+            first_seen_at,
+            &version,
+            submission.content.as_bytes(),
+        )?;
+        Ok(Ingested::Created(version))
+    }
+
+    /// The one write path: adds `version` (whose predecessor is `latest`) with its content,
+    /// hash entry, journal entry, statement row and filter-index changes as one atomic batch.
+    /// The caller holds the writer lock and has checked that `version` follows `latest`.
+    fn write_version(
+        &self,
+        latest: Option<&Version>,
+        first_seen_at: DateTime<Utc>,
+        version: &Version,
+        content: &[u8],
+    ) -> Result<(), StoreError> {
+        let id = &version.statement_id;
         let row = StatementRow {
-            source_url: submission.source_url.clone(),
-            first_seen_at: row.map_or(now, |row| row.first_seen_at),
+            source_url: version.source_url.clone(),
+            first_seen_at,
             latest: version.version,
         };
-
         let mut batch = sled::Batch::default();
-        batch.insert(keys::statement(&id), codec::encode(&row)?);
-        batch.insert(keys::version(&id, version.version), codec::encode(&version)?);
+        batch.insert(keys::statement(id), codec::encode(&row)?);
+        batch.insert(keys::version(id, version.version), codec::encode(version)?);
         let blob_key = keys::blob(&version.sha256);
         if !self.tree.contains_key(&blob_key)? {
-            batch.insert(blob_key, submission.content.as_bytes());
+            batch.insert(blob_key, content);
         }
-        batch.insert(keys::hash_entry(&version.sha256, &id, version.version), &[][..]);
-        let old_entries = latest.as_ref().map(filter_entries).unwrap_or_default();
-        let new_entries = filter_entries(&version);
+        batch.insert(keys::hash_entry(&version.sha256, id, version.version), &[][..]);
+        batch.insert(
+            keys::journal(self.journal_len()?),
+            keys::journal_value(id, version.version),
+        );
+        let old_entries = latest.map(filter_entries).unwrap_or_default();
+        let new_entries = filter_entries(version);
         for stale in old_entries.difference(&new_entries) {
             batch.remove(stale.as_slice());
         }
@@ -230,7 +261,84 @@ impl Store {
             batch.insert(entry.as_slice(), &[][..]);
         }
         self.tree.apply_batch(batch)?;
-        Ok(Ingested::Created(version))
+        Ok(())
+    }
+
+    /// How many versions the store holds: the sequence number the next version gets.
+    fn journal_len(&self) -> Result<u64, StoreError> {
+        match self.tree.scan_prefix([keys::JOURNAL]).next_back() {
+            None => Ok(0),
+            Some(entry) => {
+                let (key, _) = entry?;
+                keys::journal_sequence(&key)
+                    .and_then(|last| last.checked_add(1))
+                    .ok_or_else(|| StoreError::Corrupt("malformed journal key".to_owned()))
+            }
+        }
+    }
+
+    /// Every version in commit order with its content, re-hashed: the export.
+    pub fn journal(&self) -> impl Iterator<Item = Result<(Version, Vec<u8>), StoreError>> + '_ {
+        self.tree.scan_prefix([keys::JOURNAL]).map(move |entry| {
+            let (_, value) = entry?;
+            let (id, n) = keys::trailing_version(&value)
+                .ok_or_else(|| StoreError::Corrupt("malformed journal entry".to_owned()))?;
+            self.content(&id, n)?
+                .ok_or_else(|| StoreError::Corrupt(format!("journal names missing version {id} v{n}")))
+        })
+    }
+
+    /// Adds a version read from an export, after checking that it is exactly what ingesting its
+    /// content and metadata at its recorded time would have produced (same number, same
+    /// `changed`, hash of the bytes), so that a tampered or reordered export is refused.
+    /// Not flushed: call [`Store::flush`] when the import is complete.
+    pub fn import(&self, version: &Version, content: &[u8]) -> Result<Result<(), String>, StoreError> {
+        let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let Ok(text) = String::from_utf8(content.to_vec()) else {
+            return Ok(Err("content is not UTF-8".to_owned()));
+        };
+        let content = match crate::domain::Content::parse("content", text) {
+            Ok(content) if content.sha256() == version.sha256 => content,
+            Ok(_) => return Ok(Err(format!("content does not hash to {}", version.sha256))),
+            Err(error) => return Ok(Err(error.to_string())),
+        };
+        let submission = Submission {
+            source_url: version.source_url.clone(),
+            content,
+            metadata: version.metadata.clone(),
+        };
+        let id = submission.statement_id();
+        let row = self.statement_row(&id)?;
+        let latest = row
+            .as_ref()
+            .map(|row| self.required_version(&id, row.latest))
+            .transpose()?;
+        let placement = Placement {
+            log_index: self.journal_len()?,
+            contacts_salt: version.contacts_salt,
+        };
+        match Version::succeed(latest.as_ref(), &submission, version.ingested_at, placement) {
+            Succession::New(expected) if *expected == *version => {}
+            _ => {
+                return Ok(Err(format!(
+                    "{id} v{} does not follow the statement's stored versions",
+                    version.version
+                )))
+            }
+        }
+        let first_seen_at = row.map_or(version.ingested_at, |row| row.first_seen_at);
+        self.write_version(
+            latest.as_ref(),
+            first_seen_at,
+            version,
+            submission.content.as_bytes(),
+        )?;
+        Ok(Ok(()))
+    }
+
+    /// Whether the store holds no version at all.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.journal_len()? == 0)
     }
 
     /// Flushes everything written so far to disk.
@@ -398,90 +506,161 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt(format!("statement {id} lacks its version {n}")))
     }
 
-    /// Checks invariants 1 to 6 over the whole store and lists every violation found.
+    /// Checks invariants 1 to 7 over the whole store, re-hashing every content blob, and lists
+    /// every violation found. Undecodable records are reported, not fatal; only a failure to
+    /// read the store at all is an error.
     pub fn audit(&self) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
         let mut expected_entries = BTreeSet::new();
-        let mut version_count = 0usize;
+        let mut versions_seen = BTreeSet::new();
         for entry in self.tree.scan_prefix([keys::STATEMENT]) {
             let (key, value) = entry?;
-            let Some(id) = keys::trailing_statement_id(&key) else {
+            let Some(id) = keys::trailing_statement_id(&key).filter(|_| key.len() == 17) else {
                 problems.push(format!("malformed statement key {key:?}"));
                 continue;
             };
-            let row: StatementRow = codec::decode("statement row", &value)?;
+            let row: StatementRow = match codec::decode("statement row", &value) {
+                Ok(row) => row,
+                Err(error) => {
+                    problems.push(format!("statement {id}: {error}"));
+                    continue;
+                }
+            };
             if StatementId::for_url(&row.source_url) != id {
                 problems.push(format!(
                     "statement {id} holds {} whose id differs",
                     row.source_url
                 ));
             }
-            let mut expected = VersionNo::FIRST;
+            let mut expected = Some(VersionNo::FIRST);
             for stored in self.tree.scan_prefix(keys::version_prefix(&id)) {
                 let (key, value) = stored?;
-                version_count += 1;
-                let version: Version = codec::decode("version record", &value)?;
-                if keys::trailing_version(&key) != Some((id, expected)) || version.version != expected {
+                let Some((_, number)) = keys::trailing_version(&key) else {
+                    problems.push(format!("malformed version key {key:?}"));
+                    continue;
+                };
+                versions_seen.insert((id, number));
+                if Some(number) != expected {
                     problems.push(format!(
-                        "statement {id}: version {} found where {expected} was due",
-                        version.version
+                        "statement {id}: version {number} found where {expected:?} was due"
                     ));
                 }
-                if version.statement_id != id || version.source_url != row.source_url {
-                    problems.push(format!(
-                        "statement {id} v{}: record names another statement",
-                        version.version
-                    ));
-                }
-                match self.tree.get(keys::blob(&version.sha256))? {
-                    Some(bytes) if Sha256::of(&bytes) == version.sha256 => {}
-                    Some(_) => problems.push(format!(
-                        "statement {id} v{}: content does not hash to {}",
-                        version.version, version.sha256
-                    )),
-                    None => problems.push(format!(
-                        "statement {id} v{}: content {} missing",
-                        version.version, version.sha256
-                    )),
-                }
-                expected_entries.insert(keys::hash_entry(&version.sha256, &id, version.version));
-                if version.version == row.latest {
+                expected = number.next();
+                let version: Version = match codec::decode("version record", &value) {
+                    Ok(version) => version,
+                    Err(error) => {
+                        problems.push(format!("statement {id} v{number}: {error}"));
+                        continue;
+                    }
+                };
+                problems.extend(self.audit_version(&row, number, &version)?);
+                expected_entries.insert(keys::hash_entry(&version.sha256, &id, number));
+                if number == row.latest {
                     expected_entries.extend(filter_entries(&version));
                 }
-                expected = match expected.next() {
-                    Some(next) => next,
-                    None => break,
-                };
             }
-            if expected.get() != row.latest.get() + 1 {
+            if expected != row.latest.next() {
                 problems.push(format!(
-                    "statement {id}: latest is {} but versions run to {}",
-                    row.latest,
-                    expected.get() - 1
+                    "statement {id}: its row says the latest version is {}",
+                    row.latest
                 ));
             }
         }
-        let mut actual_entries = BTreeSet::new();
-        for index in [keys::HASH, keys::PUBLISHER, keys::CONTACT, keys::DATE] {
-            for entry in self.tree.scan_prefix([index]) {
-                actual_entries.insert(entry?.0.to_vec());
-            }
-        }
-        for missing in expected_entries.difference(&actual_entries) {
-            problems.push(format!("index entry missing: {missing:?}"));
-        }
-        for stray in actual_entries.difference(&expected_entries) {
-            problems.push(format!("index entry without a version: {stray:?}"));
-        }
+        problems.extend(self.audit_indexes(&expected_entries)?);
+        problems.extend(self.audit_journal(&versions_seen)?);
         let versions_total = self.tree.scan_prefix([keys::VERSION]).count();
-        if versions_total != version_count {
+        if versions_total != versions_seen.len() {
             problems.push(format!(
                 "{} version records belong to no statement",
-                versions_total - version_count
+                versions_total.saturating_sub(versions_seen.len())
             ));
         }
         Ok(problems)
     }
+
+    fn audit_version(
+        &self,
+        row: &StatementRow,
+        n: VersionNo,
+        version: &Version,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let id = StatementId::for_url(&row.source_url);
+        if version.version != n || version.statement_id != id || version.source_url != row.source_url {
+            problems.push(format!(
+                "statement {id} v{n}: the record names {} v{}",
+                version.statement_id, version.version
+            ));
+        }
+        match self.tree.get(keys::blob(&version.sha256))? {
+            Some(bytes) if Sha256::of(&bytes) == version.sha256 => {
+                if bytes.len() as u64 != version.content_length {
+                    problems.push(format!(
+                        "statement {id} v{n}: content length differs from the record"
+                    ));
+                }
+            }
+            Some(_) => problems.push(format!(
+                "statement {id} v{n}: content does not hash to {}",
+                version.sha256
+            )),
+            None => problems.push(format!(
+                "statement {id} v{n}: content {} is missing",
+                version.sha256
+            )),
+        }
+        Ok(problems)
+    }
+
+    fn audit_indexes(&self, expected: &BTreeSet<Vec<u8>>) -> Result<Vec<String>, StoreError> {
+        let mut actual = BTreeSet::new();
+        for index in [keys::HASH, keys::PUBLISHER, keys::CONTACT, keys::DATE] {
+            for entry in self.tree.scan_prefix([index]) {
+                actual.insert(entry?.0.to_vec());
+            }
+        }
+        let missing = expected
+            .difference(&actual)
+            .map(|key| format!("index entry missing: {key:?}"));
+        let stray = actual
+            .difference(expected)
+            .map(|key| format!("index entry without a version: {key:?}"));
+        Ok(missing.chain(stray).collect())
+    }
+
+    /// The journal must list every version exactly once, numbered 0, 1, 2… without gaps.
+    fn audit_journal(
+        &self,
+        versions: &BTreeSet<(StatementId, VersionNo)>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut listed = BTreeSet::new();
+        for (position, entry) in self.tree.scan_prefix([keys::JOURNAL]).enumerate() {
+            let (key, value) = entry?;
+            if keys::journal_sequence(&key) != Some(position as u64) {
+                problems.push(format!("journal entry {key:?} found at position {position}"));
+            }
+            match keys::trailing_version(&value).filter(|_| value.len() == 20) {
+                Some(version) if versions.contains(&version) && listed.insert(version) => {}
+                Some((id, n)) => problems.push(format!(
+                    "journal entry {position} names {id} v{n} wrongly or twice"
+                )),
+                None => problems.push(format!("journal entry {position} is malformed")),
+            }
+        }
+        for (id, n) in versions.difference(&listed) {
+            problems.push(format!("{id} v{n} is missing from the journal"));
+        }
+        Ok(problems)
+    }
+}
+
+/// A fresh salt from the operating system's random source.
+fn random_salt() -> Result<Salt, StoreError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|error| StoreError::Corrupt(format!("no randomness available: {error}")))?;
+    Ok(Salt::from_bytes(bytes))
 }
 
 /// The `P`, `C` and `D` index keys of a version, kept for each statement's latest version.
