@@ -2,7 +2,7 @@
 //! environment-variable fallbacks.
 
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,6 +47,8 @@ pub struct DataDir {
     /// Folder of the sled store.
     #[arg(long, env = "PROVENANCE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub log: LogSettings,
 }
 
 /// Settings of the service.
@@ -64,6 +66,44 @@ pub struct Settings {
     /// Number of HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "PROVENANCE_WORKERS")]
     pub workers: Option<usize>,
+    #[command(flatten)]
+    pub log: LogSettings,
+}
+
+/// The transparency log's identity.
+#[derive(Debug, Clone, Args)]
+pub struct LogSettings {
+    /// The log's origin: the first line of its checkpoints and the name of its key.
+    #[arg(long, env = "PROVENANCE_LOG_ORIGIN", default_value = DEFAULT_ORIGIN)]
+    pub log_origin: String,
+    /// The signing key file (created on first start when absent); default: log-signing.key
+    /// in the data folder.
+    #[arg(long, env = "PROVENANCE_SIGNING_KEY")]
+    pub signing_key: Option<PathBuf>,
+}
+
+/// The origin of a log whose operator names none.
+pub const DEFAULT_ORIGIN: &str = "provenance.localhost/log";
+
+/// The key file's name in the data folder when `--signing-key` is not given.
+pub const DEFAULT_KEY_FILE: &str = "log-signing.key";
+
+impl LogSettings {
+    /// Where the signing key of the store in `data_dir` is kept.
+    pub fn key_path(&self, data_dir: &Path) -> PathBuf {
+        self.signing_key
+            .clone()
+            .unwrap_or_else(|| data_dir.join(DEFAULT_KEY_FILE))
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            log_origin: DEFAULT_ORIGIN.to_owned(),
+            signing_key: None,
+        }
+    }
 }
 
 impl Settings {
@@ -74,6 +114,7 @@ impl Settings {
             data_dir: data_dir.into(),
             max_body_bytes: 4 * 1024 * 1024,
             workers: None,
+            log: LogSettings::default(),
         }
     }
 }

@@ -23,7 +23,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         }
         Command::Openapi => print!("{}", provenance::api::openapi_json()),
         Command::Fsck(data) => {
-            if !cli::fsck(&data.data_dir, &mut std::io::stdout())? {
+            if !cli::fsck(&data.data_dir, &data.log, &mut std::io::stdout())? {
                 return Ok(ExitCode::FAILURE);
             }
         }
@@ -32,10 +32,11 @@ async fn main() -> anyhow::Result<ExitCode> {
                 Some(path) => {
                     let file = std::fs::File::create(&path)
                         .with_context(|| format!("cannot create {}", path.display()))?;
-                    cli::export(&data.data_dir, &mut std::io::BufWriter::new(file))?
+                    cli::export(&data.data_dir, &data.log, &mut std::io::BufWriter::new(file))?
                 }
                 None => cli::export(
                     &data.data_dir,
+                    &data.log,
                     &mut std::io::BufWriter::new(std::io::stdout().lock()),
                 )?,
             };
@@ -43,11 +44,11 @@ async fn main() -> anyhow::Result<ExitCode> {
         }
         Command::Import { data, input } => {
             let count = if input.as_os_str() == "-" {
-                cli::import(&data.data_dir, std::io::stdin().lock())?
+                cli::import(&data.data_dir, &data.log, std::io::stdin().lock())?
             } else {
                 let file = std::fs::File::open(&input)
                     .with_context(|| format!("cannot open {}", input.display()))?;
-                cli::import(&data.data_dir, BufReader::new(file))?
+                cli::import(&data.data_dir, &data.log, BufReader::new(file))?
             };
             eprintln!("imported {count} versions into {}", data.data_dir.display());
         }

@@ -4,10 +4,12 @@
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 use anyhow::Context;
 use std::net::TcpListener;
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::api::{self, BodyLimit};
-use crate::config::Settings;
+use crate::config::{LogSettings, Settings};
+use crate::log::keyfile;
 use crate::store::Store;
 
 pub struct Application {
@@ -20,8 +22,7 @@ impl Application {
     /// Opens the store in `settings.data_dir` and binds `settings.bind`; the service starts
     /// answering once [`Application::run_until_stopped`] is awaited.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let store = Store::open(&settings.data_dir)
-            .with_context(|| format!("cannot open the store in {}", settings.data_dir.display()))?;
+        let store = open_store(&settings.data_dir, &settings.log, KeyUse::CreateIfMissing)?;
         let store = web::Data::new(store);
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -70,4 +71,26 @@ impl Application {
             .context("flushing the store on shutdown")??;
         Ok(())
     }
+}
+
+/// Whether opening a store may create its signing key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Serving and importing: a new data folder gets a new key.
+    CreateIfMissing,
+    /// Checking and exporting: the key must already be there.
+    MustExist,
+}
+
+/// Opens the store in `data_dir` with the log key `log` names, checking the log's integrity.
+pub fn open_store(data_dir: &Path, log: &LogSettings, key_use: KeyUse) -> anyhow::Result<Store> {
+    let key_path = log.key_path(data_dir);
+    if key_use == KeyUse::CreateIfMissing {
+        std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+    }
+    let signer = match key_use {
+        KeyUse::CreateIfMissing => keyfile::load_or_create(&key_path, &log.log_origin)?,
+        KeyUse::MustExist => keyfile::load(&key_path, &log.log_origin)?,
+    };
+    Store::open(data_dir, signer).with_context(|| format!("cannot open the store in {}", data_dir.display()))
 }

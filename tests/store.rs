@@ -4,6 +4,7 @@
 use chrono::Utc;
 use proptest::prelude::*;
 use provenance::domain::{Content, Metadata, Sha256, SourceUrl, StatementId, Submission, Text, VersionNo};
+use provenance::log::note::NoteSigner;
 use provenance::store::{Ingested, StatementFilter, Store};
 use std::collections::BTreeMap;
 
@@ -73,9 +74,10 @@ proptest! {
     #[test]
     fn store_agrees_with_the_model(ops in proptest::collection::vec(op(), 1..30)) {
         let dir = tempfile::tempdir().unwrap();
+        let signer = NoteSigner::generate("test.example/log").unwrap();
         let mut model = Model::new();
         {
-            let store = Store::open(dir.path()).unwrap();
+            let store = Store::open(dir.path(), signer.clone()).unwrap();
             for op in &ops {
                 let versions = model.entry(op.url).or_default();
                 let entry = (TEXTS[op.text], TITLES[op.title]);
@@ -94,7 +96,7 @@ proptest! {
             }
             check_against_model(&store, &model);
         }
-        let reopened = Store::open(dir.path()).unwrap();
+        let reopened = Store::open(dir.path(), signer).unwrap();
         check_against_model(&reopened, &model);
         let missing = VersionNo::from_u32(1000).unwrap();
         let id = StatementId::for_url(&SourceUrl::parse("source_url", URLS[0]).unwrap());
@@ -113,6 +115,7 @@ fn a_folder_of_another_format_is_refused() {
             .unwrap();
         db.flush().unwrap();
     }
-    let error = Store::open(dir.path()).err().expect("refused");
+    let signer = NoteSigner::generate("test.example/log").unwrap();
+    let error = Store::open(dir.path(), signer).err().expect("refused");
     assert!(error.to_string().contains("does not read"), "{error}");
 }

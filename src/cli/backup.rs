@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
+use crate::config::LogSettings;
 use crate::domain::Version;
-use crate::store::Store;
+use crate::startup::{open_store, KeyUse};
 
 pub const EXPORT_FORMAT: &str = "provenance-export/1";
 
@@ -42,10 +43,9 @@ fn progress(total: u64, verb: &str) -> ProgressBar {
 }
 
 /// Writes every version of the store in `data_dir` to `out`; returns how many.
-pub fn export(data_dir: &Path, out: &mut impl Write) -> anyhow::Result<u64> {
+pub fn export(data_dir: &Path, log: &LogSettings, out: &mut impl Write) -> anyhow::Result<u64> {
     anyhow::ensure!(data_dir.is_dir(), "{} is not a data folder", data_dir.display());
-    let store =
-        Store::open(data_dir).with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
+    let store = open_store(data_dir, log, KeyUse::MustExist)?;
     let total = store.journal().count() as u64;
     let header = Header {
         format: EXPORT_FORMAT.to_owned(),
@@ -72,7 +72,7 @@ pub fn export(data_dir: &Path, out: &mut impl Write) -> anyhow::Result<u64> {
 
 /// Loads an export from `input` into `data_dir`, which must not exist yet or be empty; returns
 /// how many versions were imported. On any error the target is left untouched.
-pub fn import(data_dir: &Path, input: impl BufRead) -> anyhow::Result<u64> {
+pub fn import(data_dir: &Path, log: &LogSettings, input: impl BufRead) -> anyhow::Result<u64> {
     if data_dir.exists() && data_dir.read_dir()?.next().is_some() {
         bail!(
             "{} is not empty: import only into a new data folder",
@@ -80,7 +80,7 @@ pub fn import(data_dir: &Path, input: impl BufRead) -> anyhow::Result<u64> {
         );
     }
     let staging = staging_folder(data_dir)?;
-    let result = import_into(&staging, input);
+    let result = import_into(&staging, log, input);
     match result {
         Ok(count) => {
             if data_dir.exists() {
@@ -107,8 +107,8 @@ fn staging_folder(data_dir: &Path) -> anyhow::Result<PathBuf> {
     Ok(staging)
 }
 
-fn import_into(staging: &Path, input: impl BufRead) -> anyhow::Result<u64> {
-    let store = Store::open(staging)?;
+fn import_into(staging: &Path, log: &LogSettings, input: impl BufRead) -> anyhow::Result<u64> {
+    let store = open_store(staging, log, KeyUse::CreateIfMissing)?;
     let mut lines = input.lines();
     let header_line = lines.next().context("the export is empty")??;
     let header: Header = serde_json::from_str(&header_line).context("line 1 is not an export header")?;
@@ -136,7 +136,7 @@ fn import_into(staging: &Path, input: impl BufRead) -> anyhow::Result<u64> {
         "the header announces {} versions, the file holds {count}",
         header.versions
     );
-    store.flush()?;
+    store.finish_import()?;
     let problems = store.audit()?;
     anyhow::ensure!(
         problems.is_empty(),

@@ -5,6 +5,8 @@
 //!   verification), generic over where the perfect-subtree hashes are stored.
 //! - [`note`]: C2SP signed notes (signing keys, verifier keys, signing and verifying) and the
 //!   tlog-checkpoint text they carry.
+//! - [`keyfile`]: the signing key on disk (the only I/O here).
 
+pub mod keyfile;
 pub mod merkle;
 pub mod note;

@@ -12,6 +12,9 @@
 //! | `C` ‖ contact term ‖ 0x00 ‖ id(16) | empty: latest version's contacts, one per term |
 //! | `D` ‖ `YYYY-MM-DD` ‖ id(16) | empty: latest version's publication date |
 //! | `Q` ‖ sequence(u64 BE) | id(16) ‖ version(u32 BE): the journal, every version in commit order from 0 |
+//! | `L` ‖ index(u64 BE) | leaf bytes of the log entry `index` (= the journal's sequence) |
+//! | `T` ‖ level(u8) ‖ index(u64 BE) | 32-byte hash of the perfect subtree over leaves `[index·2^level, (index+1)·2^level)` |
+//! | `K` | the latest signed checkpoint (a signed note), for the tree of all `L` entries |
 //!
 //! Folded text never contains 0x00 (control characters are refused when parsed), so the
 //! separator is unambiguous, and every index key ends with the statement id.
@@ -31,6 +34,9 @@ pub const PUBLISHER: u8 = b'P';
 pub const CONTACT: u8 = b'C';
 pub const DATE: u8 = b'D';
 pub const JOURNAL: u8 = b'Q';
+pub const LEAF: u8 = b'L';
+pub const NODE: u8 = b'T';
+pub const CHECKPOINT_KEY: &[u8] = b"K";
 
 fn key(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
@@ -81,12 +87,20 @@ pub fn journal(sequence: u64) -> Vec<u8> {
     key(&[&[JOURNAL], &sequence.to_be_bytes()])
 }
 
+pub fn leaf(index: u64) -> Vec<u8> {
+    key(&[&[LEAF], &index.to_be_bytes()])
+}
+
+pub fn node(level: u8, index: u64) -> Vec<u8> {
+    key(&[&[NODE, level], &index.to_be_bytes()])
+}
+
 /// The value of a journal entry: the version it records.
 pub fn journal_value(id: &StatementId, n: VersionNo) -> Vec<u8> {
     key(&[id.as_bytes(), &n.to_be_bytes()])
 }
 
-/// The sequence number of a journal key.
+/// The sequence number of a journal or leaf key.
 pub fn journal_sequence(key: &[u8]) -> Option<u64> {
     let bytes: [u8; 8] = key.get(1..)?.try_into().ok()?;
     Some(u64::from_be_bytes(bytes))

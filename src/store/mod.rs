@@ -28,6 +28,7 @@
 
 mod codec;
 mod keys;
+mod log;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -39,6 +40,8 @@ use crate::domain::{
     FieldError, Placement, Salt, Sha256, SourceUrl, Statement, StatementId, Submission, Succession, Version,
     VersionNo,
 };
+use crate::log::merkle::{self, Hash, MemoryTree};
+use crate::log::note::{Checkpoint, NoteSigner, NoteVerifier};
 use base64::Engine;
 
 /// The most index entries one listing request may examine before it returns what it has
@@ -61,6 +64,10 @@ pub enum StoreError {
     VersionsExhausted(StatementId),
     #[error("{0}")]
     Incompatible(String),
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
+    #[error("cannot sign a checkpoint: {0}")]
+    Signing(String),
 }
 
 /// What an ingest did.
@@ -138,11 +145,28 @@ pub struct Store {
     /// Serializes writers between reading a statement's latest version and applying the batch
     /// that adds the next one, so that no version number is lost, doubled or skipped.
     write_lock: Mutex<()>,
+    /// Signs a checkpoint for every tree size the log reaches; its name is the log's origin.
+    signer: NoteSigner,
+    verifier: NoteVerifier,
+    /// Keeps the newest durable checkpoint in a file beside sled's.
+    witness: log::Witness,
+}
+
+/// A version's proof of inclusion in the log, against the latest signed checkpoint.
+#[derive(Debug, Clone)]
+pub struct ProofBundle {
+    pub version: Version,
+    pub leaf: Vec<u8>,
+    pub tree_size: u64,
+    pub inclusion_proof: Vec<Hash>,
+    pub checkpoint: String,
 }
 
 impl Store {
-    /// Opens (or creates) the registry in the folder `path`.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
+    /// Opens (or creates) the registry in the folder `path`, with `signer` as the log's key
+    /// (its name is the log's origin). Refuses to open a store whose log does not match its
+    /// latest signed checkpoint, or the witness file beside it.
+    pub fn open(path: &Path, signer: NoteSigner) -> Result<Self, StoreError> {
         let db = sled::Config::new().path(path).open()?;
         let tree = db.open_tree("registry")?;
         match tree.get(keys::FORMAT_KEY)? {
@@ -165,25 +189,82 @@ impl Store {
                 )))
             }
         }
-        Ok(Self {
+        let verifier = signer.verifier();
+        let witness = log::Witness::start(path, 0);
+        let store = Self {
             db,
             tree,
             write_lock: Mutex::new(()),
-        })
+            signer,
+            verifier,
+            witness,
+        };
+        store.check_log_at_open(path)?;
+        Ok(store)
+    }
+
+    /// The integrity check at open: the stored checkpoint matches the tree and the journal, and
+    /// the witness file, when there is one, is a checkpoint of an earlier or equal state.
+    fn check_log_at_open(&self, path: &Path) -> Result<(), StoreError> {
+        let size = self.journal_len()?;
+        let signed = match self.tree.get(keys::CHECKPOINT_KEY)? {
+            Some(bytes) => String::from_utf8(bytes.to_vec())
+                .map_err(|_| StoreError::Integrity("the stored checkpoint is not text".to_owned()))?,
+            None if size == 0 => {
+                let signed = self.sign_checkpoint(0, merkle::EMPTY_ROOT)?;
+                self.tree.insert(keys::CHECKPOINT_KEY, signed.as_bytes())?;
+                self.db.flush()?;
+                signed
+            }
+            None => {
+                return Err(StoreError::Integrity(format!(
+                    "the log has {size} entries but no checkpoint"
+                )))
+            }
+        };
+        let checkpoint = log::open_checkpoint(&self.verifier, &signed, "the stored checkpoint")?;
+        if checkpoint.size != size {
+            return Err(StoreError::Integrity(format!(
+                "the stored checkpoint covers {} entries but the journal lists {size}",
+                checkpoint.size
+            )));
+        }
+        log::check_against(&self.tree, size, &checkpoint, "the stored checkpoint")?;
+        if let Some(witnessed) = log::Witness::read(path)? {
+            let witnessed = log::open_checkpoint(&self.verifier, &witnessed, "the checkpoint witness file")?;
+            log::check_against(&self.tree, size, &witnessed, "the checkpoint witness file")?;
+        }
+        self.witness.publish(size, signed);
+        Ok(())
+    }
+
+    fn sign_checkpoint(&self, size: u64, root: Hash) -> Result<String, StoreError> {
+        Checkpoint::new(self.signer.name(), size, root)
+            .and_then(|checkpoint| self.signer.sign(&checkpoint.to_text()))
+            .map_err(|error| StoreError::Signing(error.to_string()))
     }
 
     /// Stores `submission` as the next version of its statement, unless it repeats the latest
     /// version. Returns only once the result is durable. Blocking: call it off the async workers.
     pub fn ingest(&self, submission: &Submission, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
-        let outcome = {
+        let (outcome, checkpoint) = {
             let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
             self.apply(submission, now)?
         };
         self.db.flush()?;
+        if let Some((size, signed)) = checkpoint {
+            self.witness.publish(size, signed);
+        }
         Ok(outcome)
     }
 
-    fn apply(&self, submission: &Submission, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
+    /// Decides and writes; returns the outcome and, for a new version, the signed checkpoint of
+    /// the tree it completes (size, note).
+    fn apply(
+        &self,
+        submission: &Submission,
+        now: DateTime<Utc>,
+    ) -> Result<(Ingested, Option<(u64, String)>), StoreError> {
         let id = submission.statement_id();
         let row = self.statement_row(&id)?;
         let latest = match &row {
@@ -205,7 +286,7 @@ impl Store {
             Version::succeed(latest.as_ref(), submission, now, placement),
             latest.as_ref(),
         ) {
-            (Succession::Unchanged, Some(latest)) => return Ok(Ingested::Unchanged(latest.clone())),
+            (Succession::Unchanged, Some(latest)) => return Ok((Ingested::Unchanged(latest.clone()), None)),
             (Succession::Exhausted, _) => return Err(StoreError::VersionsExhausted(id)),
             (Succession::New(version), _) => *version,
             (Succession::Unchanged, None) => {
@@ -215,25 +296,28 @@ impl Store {
             }
         };
         let first_seen_at = row.map_or(now, |row| row.first_seen_at);
-        self.write_version(
+        let signed = self.write_version(
             latest.as_ref(),
             first_seen_at,
             &version,
             submission.content.as_bytes(),
         )?;
-        Ok(Ingested::Created(version))
+        let size = version.log_index + 1;
+        Ok((Ingested::Created(version), Some((size, signed))))
     }
 
     /// The one write path: adds `version` (whose predecessor is `latest`) with its content,
-    /// hash entry, journal entry, statement row and filter-index changes as one atomic batch.
-    /// The caller holds the writer lock and has checked that `version` follows `latest`.
+    /// hash entry, journal entry, statement row, filter-index changes, log leaf, the tree nodes
+    /// the leaf completes and the newly signed checkpoint, as one atomic batch. The caller holds
+    /// the writer lock and has checked that `version` follows `latest` and is placed at the end
+    /// of the journal. Returns the signed checkpoint.
     fn write_version(
         &self,
         latest: Option<&Version>,
         first_seen_at: DateTime<Utc>,
         version: &Version,
         content: &[u8],
-    ) -> Result<(), StoreError> {
+    ) -> Result<String, StoreError> {
         let id = &version.statement_id;
         let row = StatementRow {
             source_url: version.source_url.clone(),
@@ -260,8 +344,25 @@ impl Store {
         for entry in new_entries.difference(&old_entries) {
             batch.insert(entry.as_slice(), &[][..]);
         }
+        let leaf = crate::domain::leaf_bytes(version);
+        let stored = log::TreeNodes(&self.tree);
+        let nodes = merkle::nodes_completed_by_append(&stored, version.log_index, merkle::leaf_hash(&leaf))?;
+        let size = version.log_index + 1;
+        let root = merkle::root(
+            &log::WithPending {
+                stored,
+                pending: &nodes,
+            },
+            size,
+        )?;
+        let signed = self.sign_checkpoint(size, root)?;
+        for (level, index, hash) in &nodes {
+            batch.insert(keys::node(*level, *index), &hash[..]);
+        }
+        batch.insert(keys::leaf(version.log_index), leaf);
+        batch.insert(keys::CHECKPOINT_KEY, signed.as_bytes());
         self.tree.apply_batch(batch)?;
-        Ok(())
+        Ok(signed)
     }
 
     /// How many versions the store holds: the sequence number the next version gets.
@@ -336,6 +437,12 @@ impl Store {
         Ok(Ok(()))
     }
 
+    /// Flushes an import and records its final checkpoint in the witness file.
+    pub fn finish_import(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        self.witness.write_now(&self.checkpoint()?)
+    }
+
     /// Whether the store holds no version at all.
     pub fn is_empty(&self) -> Result<bool, StoreError> {
         Ok(self.journal_len()? == 0)
@@ -345,6 +452,116 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         Ok(())
+    }
+
+    /// The latest signed checkpoint (a signed note), covering every version stored.
+    pub fn checkpoint(&self) -> Result<String, StoreError> {
+        let bytes = self
+            .tree
+            .get(keys::CHECKPOINT_KEY)?
+            .ok_or_else(|| StoreError::Integrity("the log has no checkpoint".to_owned()))?;
+        String::from_utf8(bytes.to_vec())
+            .map_err(|_| StoreError::Corrupt("the checkpoint is not text".to_owned()))
+    }
+
+    /// The key that verifies the log's checkpoints.
+    pub fn verifier(&self) -> &NoteVerifier {
+        &self.verifier
+    }
+
+    /// How many entries the log holds (one per version).
+    pub fn log_size(&self) -> Result<u64, StoreError> {
+        self.journal_len()
+    }
+
+    /// The root hash of the log's first `size` entries; `Err` names what is out of range.
+    pub fn log_root(&self, size: u64) -> Result<Result<Hash, String>, StoreError> {
+        if let Err(reason) = self.check_size("tree_size", size)? {
+            return Ok(Err(reason));
+        }
+        Ok(Ok(merkle::root(&log::TreeNodes(&self.tree), size)?))
+    }
+
+    /// The inclusion proof of entry `index` in the tree of `size` entries.
+    pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Result<Vec<Hash>, String>, StoreError> {
+        if let Err(reason) = self.check_size("tree_size", size)? {
+            return Ok(Err(reason));
+        }
+        if index >= size {
+            return Ok(Err(format!("index {index} is not below tree_size {size}")));
+        }
+        Ok(Ok(merkle::inclusion_proof(
+            &log::TreeNodes(&self.tree),
+            index,
+            size,
+        )?))
+    }
+
+    /// The consistency proof from the tree of `from` entries to the tree of `to` entries.
+    pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Result<Vec<Hash>, String>, StoreError> {
+        if let Err(reason) = self.check_size("to", to)? {
+            return Ok(Err(reason));
+        }
+        if from == 0 || from > to {
+            return Ok(Err(format!("from must be between 1 and to ({to}), not {from}")));
+        }
+        Ok(Ok(merkle::consistency_proof(
+            &log::TreeNodes(&self.tree),
+            from,
+            to,
+        )?))
+    }
+
+    fn check_size(&self, name: &str, size: u64) -> Result<Result<(), String>, StoreError> {
+        let current = self.journal_len()?;
+        Ok(if size > current {
+            Err(format!("{name} {size} is beyond the log's size {current}"))
+        } else {
+            Ok(())
+        })
+    }
+
+    /// Up to `limit` log entries (index, leaf bytes) from `start` on.
+    pub fn log_entries(&self, start: u64, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+        self.tree
+            .range(keys::leaf(start)..)
+            .take_while(|entry| {
+                entry
+                    .as_ref()
+                    .map_or(true, |(key, _)| key.first() == Some(&keys::LEAF))
+            })
+            .take(limit)
+            .map(|entry| {
+                let (key, value) = entry?;
+                let index = keys::journal_sequence(&key)
+                    .ok_or_else(|| StoreError::Corrupt("malformed leaf key".to_owned()))?;
+                Ok((index, value.to_vec()))
+            })
+            .collect()
+    }
+
+    /// Everything needed to verify version `n` of statement `id` offline: the record, its leaf,
+    /// its inclusion proof and the signed checkpoint the proof leads to.
+    pub fn proof_bundle(&self, id: &StatementId, n: VersionNo) -> Result<Option<ProofBundle>, StoreError> {
+        let Some(version) = self.version(id, n)? else {
+            return Ok(None);
+        };
+        let checkpoint = self.checkpoint()?;
+        let tree_size = log::open_checkpoint(&self.verifier, &checkpoint, "the stored checkpoint")?.size;
+        let leaf = self
+            .tree
+            .get(keys::leaf(version.log_index))?
+            .ok_or_else(|| StoreError::Corrupt(format!("{id} v{n} has no log entry")))?
+            .to_vec();
+        let inclusion_proof =
+            merkle::inclusion_proof(&log::TreeNodes(&self.tree), version.log_index, tree_size)?;
+        Ok(Some(ProofBundle {
+            version,
+            leaf,
+            tree_size,
+            inclusion_proof,
+            checkpoint,
+        }))
     }
 
     pub fn statement(&self, id: &StatementId) -> Result<Option<Statement>, StoreError> {
@@ -568,6 +785,7 @@ impl Store {
         }
         problems.extend(self.audit_indexes(&expected_entries)?);
         problems.extend(self.audit_journal(&versions_seen)?);
+        problems.extend(self.audit_log()?);
         let versions_total = self.tree.scan_prefix([keys::VERSION]).count();
         if versions_total != versions_seen.len() {
             problems.push(format!(
@@ -626,6 +844,87 @@ impl Store {
             .difference(expected)
             .map(|key| format!("index entry without a version: {key:?}"));
         Ok(missing.chain(stray).collect())
+    }
+
+    /// The log must hold, for journal entry `i`, the leaf of that version at `L(i)`; its stored
+    /// nodes must be exactly those of the reference tree over those leaves; the stored
+    /// checkpoint and the witness file must verify and match it.
+    fn audit_log(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut reference = MemoryTree::new();
+        for entry in self.tree.scan_prefix([keys::JOURNAL]) {
+            let (key, value) = entry?;
+            let index = keys::journal_sequence(&key).unwrap_or(u64::MAX);
+            let Some((id, n)) = keys::trailing_version(&value) else {
+                continue;
+            };
+            let Ok(Some(version)) = self.version(&id, n) else {
+                continue;
+            };
+            let leaf = crate::domain::leaf_bytes(&version);
+            if version.log_index != index {
+                problems.push(format!(
+                    "{id} v{n} records log index {} but is journal entry {index}",
+                    version.log_index
+                ));
+            }
+            match self.tree.get(keys::leaf(index))? {
+                Some(stored) if stored.as_ref() == leaf.as_slice() => {}
+                Some(_) => problems.push(format!("log entry {index} is not the leaf of {id} v{n}")),
+                None => problems.push(format!("log entry {index} ({id} v{n}) is missing")),
+            }
+            reference.append(&leaf);
+        }
+        let mut stored_nodes = 0u64;
+        for entry in self.tree.scan_prefix([keys::NODE]) {
+            let (key, value) = entry?;
+            stored_nodes += 1;
+            let (level, index) = (
+                key.get(1).copied().unwrap_or(u8::MAX),
+                keys::journal_sequence(&key[1..]).unwrap_or(u64::MAX),
+            );
+            match merkle::NodeSource::node(&reference, level, index) {
+                Ok(expected) if expected[..] == value[..] => {}
+                Ok(_) => problems.push(format!("log node ({level}, {index}) has a wrong hash")),
+                Err(_) => problems.push(format!("log node ({level}, {index}) lies outside the tree")),
+            }
+        }
+        let size = reference.len();
+        let expected_nodes: u64 = (0..64).map(|level| size >> level).sum();
+        if stored_nodes != expected_nodes {
+            problems.push(format!(
+                "the log stores {stored_nodes} tree nodes where {expected_nodes} are due"
+            ));
+        }
+        let root = reference.root_by_definition(size).unwrap_or(merkle::EMPTY_ROOT);
+        let checkpoints = [
+            ("the stored checkpoint", Some(self.checkpoint()?)),
+            ("the witness file", self.witness.current()?),
+        ];
+        for (what, signed) in checkpoints {
+            let Some(signed) = signed else { continue };
+            match log::open_checkpoint(&self.verifier, &signed, what) {
+                Ok(checkpoint) if checkpoint.size > size => problems.push(format!(
+                    "{what} covers {} entries, the log has {size}",
+                    checkpoint.size
+                )),
+                Ok(checkpoint) if reference.root_by_definition(checkpoint.size) != Some(checkpoint.root) => {
+                    problems.push(format!(
+                        "{what} has a root the log's first {} entries do not give",
+                        checkpoint.size
+                    ))
+                }
+                Ok(checkpoint)
+                    if what == "the stored checkpoint"
+                        && (checkpoint.size, checkpoint.root) != (size, root) =>
+                {
+                    problems.push(format!("{what} is not for the whole log"))
+                }
+                Ok(_) => {}
+                Err(error) => problems.push(error.to_string()),
+            }
+        }
+        Ok(problems)
     }
 
     /// The journal must list every version exactly once, numbered 0, 1, 2… without gaps.
