@@ -4,6 +4,7 @@
 mod body;
 mod hashes;
 mod health;
+mod log;
 pub mod model;
 pub mod problem;
 mod statements;
@@ -42,6 +43,12 @@ offending field. Writes are acknowledged only once durable on disk.",
         statements::get_version,
         statements::get_version_content,
         hashes::get_hash,
+        log::get_version_proof,
+        log::get_checkpoint,
+        log::get_log_key,
+        log::get_inclusion_proof,
+        log::get_consistency_proof,
+        log::list_log_entries,
         health::healthz,
     ),
     components(
@@ -59,6 +66,7 @@ offending field. Writes are acknowledged only once durable on disk.",
     tags(
         (name = "statements", description = "Ingest statements and read their versions"),
         (name = "hashes", description = "Find where an exact text has appeared"),
+        (name = "log", description = "The transparency log: signed checkpoints, proofs and entries"),
         (name = "health", description = "Service status"),
     )
 )]
@@ -86,6 +94,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(statements::get_version)
         .service(statements::get_version_content)
         .service(hashes::get_hash)
+        .service(log::get_version_proof)
+        .service(log::get_checkpoint)
+        .service(log::get_log_key)
+        .service(log::get_inclusion_proof)
+        .service(log::get_consistency_proof)
+        .service(log::list_log_entries)
         .service(health::healthz)
         .service(web::resource("/openapi.json").get(serve_openapi))
         .service(
@@ -145,6 +159,12 @@ async fn blocking<T: Send + 'static>(
 /// The path of a version resource, as sent in `Location`.
 pub fn version_path(id: &StatementId, n: VersionNo) -> String {
     format!("/v1/statements/{id}/versions/{n}")
+}
+
+/// Log hashes in responses: standard base64, as in checkpoints.
+fn base64(hash: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(hash)
 }
 
 /// Timestamps in responses: RFC 3339, UTC, microseconds.

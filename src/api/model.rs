@@ -6,9 +6,10 @@ use utoipa::{IntoParams, ToResponse, ToSchema};
 
 use super::problem::Problem;
 use crate::domain::{
-    Contact, Content, ContentType, Email, FieldError, FieldErrors, Metadata, Phone, PublishedAt, Sha256,
-    SourceUrl, Statement, Submission, Text, Version,
+    leaf_bytes, Contact, Content, ContentType, Email, Field, FieldError, FieldErrors, Metadata, Phone,
+    PublishedAt, Salt, Sha256, SourceUrl, Statement, StatementId, Submission, Text, Version, VersionNo,
 };
+use crate::log::merkle;
 
 /// The longest title accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 1000;
@@ -178,7 +179,10 @@ fn parse_contact(input: ContactInput) -> Result<Contact, FieldError> {
     "published_at": "2018-01-24T16:30:00-05:00",
     "media_contacts": [{"name": null, "organization": "ACLU National", "phone": "212-549-2666", "email": "media@aclu.org"}],
     "ingested_at": "2026-11-23T14:05:09.123456Z",
-    "changed": ["content"]
+    "changed": ["content"],
+    "log_index": 41,
+    "leaf_hash": "q3Xn0vHhF5b8p2Lw0m9yC1d4e7f0a3b6c9d2e5f8a1b4c7d=",
+    "contacts_salt": "8d3c2b1a0f9e8d7c6b5a49382716f5e4d3c2b1a0f9e8d7c6b5a49382716f5e4d"
 }))]
 pub struct VersionRecord {
     /// The statement's id: derived from its canonical source URL.
@@ -203,6 +207,13 @@ pub struct VersionRecord {
     /// Fields that differ from the previous version: `content`, `content_type`, `title`,
     /// `publisher`, `published_at`, `media_contacts`. Empty for version 1.
     pub changed: Vec<String>,
+    /// Position of this version's leaf in the transparency log (0-based).
+    pub log_index: u64,
+    /// RFC 6962 leaf hash of the version's log entry, base64: SHA-256(0x00 ‖ leaf), where the
+    /// leaf is rebuilt from this record (format `provenance-leaf/1`, see the README).
+    pub leaf_hash: String,
+    /// Hex salt of the leaf's commitment to `media_contacts`.
+    pub contacts_salt: String,
 }
 
 /// A media contact of a version.
@@ -244,7 +255,91 @@ impl From<&Version> for VersionRecord {
                 .iter()
                 .map(|field| field.as_str().to_owned())
                 .collect(),
+            log_index: version.log_index,
+            leaf_hash: super::base64(&merkle::leaf_hash(&leaf_bytes(version))),
+            contacts_salt: version.contacts_salt.to_hex(),
         }
+    }
+}
+
+impl TryFrom<&VersionRecord> for Version {
+    type Error = FieldErrors;
+
+    /// Reads a version record back into the domain, as a verifier does to rebuild its leaf.
+    fn try_from(record: &VersionRecord) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let text = |field: &str, value: &Option<String>, max| {
+            value
+                .as_deref()
+                .map(|raw| Text::parse(field, raw, max))
+                .transpose()
+        };
+        let statement_id = errors.take(StatementId::parse("statement_id", &record.statement_id));
+        let number = VersionNo::from_u32(record.version)
+            .ok_or_else(|| FieldError::new("version", "must be at least 1"));
+        let version = errors.take(number);
+        let source_url = errors.take(SourceUrl::parse("source_url", &record.source_url));
+        let sha256 = errors.take(Sha256::parse("sha256", &record.sha256));
+        let content_type = errors.take(ContentType::parse("content_type", &record.content_type));
+        let title = errors.take(text("title", &record.title, MAX_TITLE_CHARS));
+        let publisher = errors.take(text("publisher", &record.publisher, MAX_PUBLISHER_CHARS));
+        let published_at = errors.take(
+            record
+                .published_at
+                .as_deref()
+                .map(|raw| PublishedAt::parse("published_at", raw))
+                .transpose(),
+        );
+        let media_contacts: Vec<Contact> = record
+            .media_contacts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, contact)| {
+                let input = ContactInput {
+                    name: contact.name.clone(),
+                    organization: contact.organization.clone(),
+                    phone: contact.phone.clone(),
+                    email: contact.email.clone(),
+                };
+                errors.take(parse_contact(input).map_err(|e| e.within(&format!("media_contacts[{i}]"))))
+            })
+            .collect();
+        let ingested_at = errors.take(
+            chrono::DateTime::parse_from_rfc3339(&record.ingested_at)
+                .map(|time| time.with_timezone(&chrono::Utc))
+                .map_err(|_| FieldError::new("ingested_at", "must be an RFC 3339 date-time")),
+        );
+        let changed = errors.take(
+            record
+                .changed
+                .iter()
+                .map(|name| {
+                    serde_json::from_value::<Field>(serde_json::Value::String(name.clone()))
+                        .map_err(|_| FieldError::new("changed", format!("{name:?} is not a field name")))
+                })
+                .collect::<Result<Vec<Field>, _>>(),
+        );
+        let contacts_salt = errors.take(Salt::parse("contacts_salt", &record.contacts_salt));
+        errors.into_result()?;
+        let incomplete = || FieldErrors::from(FieldError::new("version", "could not be read"));
+        Ok(Version {
+            statement_id: statement_id.ok_or_else(incomplete)?,
+            version: version.ok_or_else(incomplete)?,
+            source_url: source_url.ok_or_else(incomplete)?,
+            sha256: sha256.ok_or_else(incomplete)?,
+            content_length: record.content_length,
+            metadata: Metadata {
+                content_type: content_type.ok_or_else(incomplete)?,
+                title: title.ok_or_else(incomplete)?,
+                publisher: publisher.ok_or_else(incomplete)?,
+                published_at: published_at.ok_or_else(incomplete)?,
+                media_contacts,
+            },
+            ingested_at: ingested_at.ok_or_else(incomplete)?,
+            changed: changed.ok_or_else(incomplete)?,
+            log_index: record.log_index,
+            contacts_salt: contacts_salt.ok_or_else(incomplete)?,
+        })
     }
 }
 
@@ -379,3 +474,109 @@ pub struct ConflictProblem(pub Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct UnavailableProblem(pub Problem);
+
+/// The format tag of proof bundles.
+pub const BUNDLE_FORMAT: &str = "provenance-proof-bundle/1";
+
+/// Everything needed to verify one version offline: the record, the exact leaf it was logged
+/// as, the leaf's inclusion proof and the signed checkpoint the proof leads to.
+///
+/// To verify: rebuild the leaf from `version` (format `provenance-leaf/1`) and compare it with
+/// `leaf`; hash it as SHA-256(0x00 ‖ leaf); check the `checkpoint` signature with the log's key,
+/// pinned independently; check that its size is `tree_size` and that `inclusion_proof` leads
+/// from the leaf hash at `log_index` to its root (RFC 9162 §2.1.3.2). The hash of your copy of
+/// the text must be `version.sha256`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ProofBundle {
+    /// `provenance-proof-bundle/1`.
+    pub format: String,
+    pub version: VersionRecord,
+    /// The log entry, exactly: canonical JSON of the version's provenance record.
+    pub leaf: String,
+    /// The entry's position in the log.
+    pub log_index: u64,
+    /// Size of the tree the proof and checkpoint are for.
+    pub tree_size: u64,
+    /// Base64 hashes, leaf to root.
+    pub inclusion_proof: Vec<String>,
+    /// The signed checkpoint (C2SP signed note) of `tree_size` entries.
+    pub checkpoint: String,
+}
+
+/// An inclusion proof.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct InclusionProof {
+    pub index: u64,
+    pub tree_size: u64,
+    /// Base64 RFC 6962 hash of the entry.
+    pub leaf_hash: String,
+    /// Base64 root of the tree of `tree_size` entries.
+    pub root: String,
+    /// Base64 hashes, leaf to root.
+    pub proof: Vec<String>,
+    /// The latest signed checkpoint; when its size is `tree_size`, the proof verifies against it.
+    pub checkpoint: String,
+}
+
+/// A consistency proof: the tree of `from` entries is a prefix of the tree of `to` entries.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConsistencyProof {
+    pub from: u64,
+    pub to: u64,
+    /// Base64 root of the tree of `from` entries.
+    pub from_root: String,
+    /// Base64 root of the tree of `to` entries.
+    pub to_root: String,
+    /// Base64 hashes (RFC 9162 §2.1.4).
+    pub proof: Vec<String>,
+    /// The latest signed checkpoint; when its size is `to`, the proof verifies against it.
+    pub checkpoint: String,
+}
+
+/// One log entry.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LogEntry {
+    pub index: u64,
+    /// The leaf, exactly (canonical JSON, `provenance-leaf/1`).
+    pub leaf: String,
+    /// Base64 RFC 6962 leaf hash: SHA-256(0x00 ‖ leaf).
+    pub leaf_hash: String,
+}
+
+/// A run of log entries, in order.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LogEntries {
+    pub entries: Vec<LogEntry>,
+    /// The `start` of the next run; absent at the end of the log.
+    pub next: Option<u64>,
+}
+
+/// Parameters of an inclusion proof.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InclusionQuery {
+    /// The entry's index (0-based).
+    pub index: Option<String>,
+    /// The tree size to prove against; the latest checkpoint's size by default.
+    pub tree_size: Option<String>,
+}
+
+/// Parameters of a consistency proof.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsistencyQuery {
+    /// The older tree size (at least 1).
+    pub from: Option<String>,
+    /// The newer tree size; the latest checkpoint's size by default.
+    pub to: Option<String>,
+}
+
+/// Paging of log entries.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntriesQuery {
+    /// First index to return (0 by default).
+    pub start: Option<String>,
+    /// How many entries, 1 to 200 (larger values are capped); 50 by default.
+    pub limit: Option<String>,
+}

@@ -464,6 +464,13 @@ impl Store {
             .map_err(|_| StoreError::Corrupt("the checkpoint is not text".to_owned()))
     }
 
+    /// The latest signed checkpoint with its parsed body.
+    pub fn latest_checkpoint(&self) -> Result<(String, Checkpoint), StoreError> {
+        let signed = self.checkpoint()?;
+        let checkpoint = log::open_checkpoint(&self.verifier, &signed, "the stored checkpoint")?;
+        Ok((signed, checkpoint))
+    }
+
     /// The key that verifies the log's checkpoints.
     pub fn verifier(&self) -> &NoteVerifier {
         &self.verifier
@@ -474,21 +481,30 @@ impl Store {
         self.journal_len()
     }
 
-    /// The root hash of the log's first `size` entries; `Err` names what is out of range.
-    pub fn log_root(&self, size: u64) -> Result<Result<Hash, String>, StoreError> {
-        if let Err(reason) = self.check_size("tree_size", size)? {
-            return Ok(Err(reason));
+    /// The root hash of the log's first `size` entries; `Err` names the field (`field`) that is
+    /// out of range.
+    pub fn log_root(&self, field: &str, size: u64) -> Result<Result<Hash, FieldError>, StoreError> {
+        if let Err(error) = self.check_size(field, size)? {
+            return Ok(Err(error));
         }
         Ok(Ok(merkle::root(&log::TreeNodes(&self.tree), size)?))
     }
 
-    /// The inclusion proof of entry `index` in the tree of `size` entries.
-    pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Result<Vec<Hash>, String>, StoreError> {
-        if let Err(reason) = self.check_size("tree_size", size)? {
-            return Ok(Err(reason));
+    /// The inclusion proof of entry `index` in the tree of `size` entries; `Err` names the
+    /// parameter out of range (`index` or `tree_size`).
+    pub fn inclusion_proof(
+        &self,
+        index: u64,
+        size: u64,
+    ) -> Result<Result<Vec<Hash>, FieldError>, StoreError> {
+        if let Err(error) = self.check_size("tree_size", size)? {
+            return Ok(Err(error));
         }
         if index >= size {
-            return Ok(Err(format!("index {index} is not below tree_size {size}")));
+            return Ok(Err(FieldError::new(
+                "index",
+                format!("must be below the tree size {size}"),
+            )));
         }
         Ok(Ok(merkle::inclusion_proof(
             &log::TreeNodes(&self.tree),
@@ -497,13 +513,14 @@ impl Store {
         )?))
     }
 
-    /// The consistency proof from the tree of `from` entries to the tree of `to` entries.
-    pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Result<Vec<Hash>, String>, StoreError> {
-        if let Err(reason) = self.check_size("to", to)? {
-            return Ok(Err(reason));
+    /// The consistency proof from the tree of `from` entries to the tree of `to` entries; `Err`
+    /// names the parameter out of range (`from` or `to`).
+    pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Result<Vec<Hash>, FieldError>, StoreError> {
+        if let Err(error) = self.check_size("to", to)? {
+            return Ok(Err(error));
         }
         if from == 0 || from > to {
-            return Ok(Err(format!("from must be between 1 and to ({to}), not {from}")));
+            return Ok(Err(FieldError::new("from", format!("must be from 1 to {to}"))));
         }
         Ok(Ok(merkle::consistency_proof(
             &log::TreeNodes(&self.tree),
@@ -512,10 +529,13 @@ impl Store {
         )?))
     }
 
-    fn check_size(&self, name: &str, size: u64) -> Result<Result<(), String>, StoreError> {
+    fn check_size(&self, field: &str, size: u64) -> Result<Result<(), FieldError>, StoreError> {
         let current = self.journal_len()?;
         Ok(if size > current {
-            Err(format!("{name} {size} is beyond the log's size {current}"))
+            Err(FieldError::new(
+                field,
+                format!("{size} is beyond the log's size {current}"),
+            ))
         } else {
             Ok(())
         })
@@ -546,8 +566,8 @@ impl Store {
         let Some(version) = self.version(id, n)? else {
             return Ok(None);
         };
-        let checkpoint = self.checkpoint()?;
-        let tree_size = log::open_checkpoint(&self.verifier, &checkpoint, "the stored checkpoint")?.size;
+        let (checkpoint, parsed) = self.latest_checkpoint()?;
+        let tree_size = parsed.size;
         let leaf = self
             .tree
             .get(keys::leaf(version.log_index))?

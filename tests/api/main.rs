@@ -8,6 +8,7 @@ mod errors;
 mod helpers;
 mod ingest;
 mod listing;
+mod log;
 mod read;
 mod restart;
 mod walkthrough;

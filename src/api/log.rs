@@ -1,0 +1,222 @@
+//! Handlers of `/v1/log/…` and of a version's proof bundle: the transparency log's checkpoint,
+//! key, proofs and entries.
+
+use actix_web::{get, web, HttpResponse};
+
+use super::model::*;
+use super::problem::ApiError;
+use super::{base64, page_params};
+use crate::domain::{StatementId, VersionNo};
+use crate::log::merkle::{self, Hash};
+use crate::store::Store;
+
+const TEXT: &str = "text/plain; charset=utf-8";
+
+/// The latest signed checkpoint.
+///
+/// A C2SP tlog-checkpoint (origin, tree size, base64 root) signed as a C2SP signed note with
+/// the log's Ed25519 key. It covers every version stored so far.
+#[utoipa::path(
+    get,
+    path = "/v1/log/checkpoint",
+    tag = "log",
+    operation_id = "get_checkpoint",
+    responses((status = 200, description = "The signed checkpoint.", content_type = "text/plain",
+        body = String, example = "provenance.localhost/log\n20\nrYBJug9SAPMFh8fObkzDMWuRAbfFXFDaWej+D9V6ETo=\n\n— provenance.localhost/log AqiJZxA/aetTSXuqWFtwKTqI0L26XcE8m/8ooe1IlKlHd+V4V2semO0P6RrYpUAZuiDXKne9/JBHy4B/BLFMFd90/QM=\n"))
+)]
+#[get("/v1/log/checkpoint")]
+pub async fn get_checkpoint(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().content_type(TEXT).body(store.checkpoint()?))
+}
+
+/// The log's verifier key.
+///
+/// In signed-note form, `<name>+<key id>+<base64(0x01 ‖ Ed25519 public key)>`. Verifiers should
+/// pin it once, through a channel they trust, rather than fetch it with every check.
+#[utoipa::path(
+    get,
+    path = "/v1/log/key",
+    tag = "log",
+    operation_id = "get_log_key",
+    responses((status = 200, description = "The verifier key.", content_type = "text/plain", body = String,
+        example = "provenance.localhost/log+02a88967+AV0ct5ayJ8dVD2g7wXYb6dXgbpkNXrPqtC9Ftk0ZPzD3"))
+)]
+#[get("/v1/log/key")]
+pub async fn get_log_key(store: web::Data<Store>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(TEXT)
+        .body(format!("{}\n", store.verifier().encoded()))
+}
+
+/// Prove that an entry is in the log.
+#[utoipa::path(
+    get,
+    path = "/v1/log/proof/inclusion",
+    tag = "log",
+    operation_id = "get_inclusion_proof",
+    params(InclusionQuery),
+    responses(
+        (status = 200, description = "The inclusion proof.", body = InclusionProof),
+        (status = 400, response = BadRequestProblem),
+    )
+)]
+#[get("/v1/log/proof/inclusion")]
+pub async fn get_inclusion_proof(
+    query: web::Query<InclusionQuery>,
+    store: web::Data<Store>,
+) -> Result<web::Json<InclusionProof>, ApiError> {
+    let index = required_number("index", query.index.as_deref())?;
+    let (checkpoint, latest_size) = latest(&store)?;
+    let tree_size = optional_number("tree_size", query.tree_size.as_deref())?.unwrap_or(latest_size);
+    let proof = store
+        .inclusion_proof(index, tree_size)?
+        .map_err(ApiError::BadRequest)?;
+    let root = root(&store, "tree_size", tree_size)?;
+    let leaf = store
+        .log_entries(index, 1)?
+        .into_iter()
+        .next()
+        .map(|(_, leaf)| leaf)
+        .unwrap_or_default();
+    Ok(web::Json(InclusionProof {
+        index,
+        tree_size,
+        leaf_hash: base64(&merkle::leaf_hash(&leaf)),
+        root: base64(&root),
+        proof: proof.iter().map(|hash| base64(hash)).collect(),
+        checkpoint,
+    }))
+}
+
+/// Prove that the log only grew.
+#[utoipa::path(
+    get,
+    path = "/v1/log/proof/consistency",
+    tag = "log",
+    operation_id = "get_consistency_proof",
+    params(ConsistencyQuery),
+    responses(
+        (status = 200, description = "The consistency proof.", body = ConsistencyProof),
+        (status = 400, response = BadRequestProblem),
+    )
+)]
+#[get("/v1/log/proof/consistency")]
+pub async fn get_consistency_proof(
+    query: web::Query<ConsistencyQuery>,
+    store: web::Data<Store>,
+) -> Result<web::Json<ConsistencyProof>, ApiError> {
+    let from = required_number("from", query.from.as_deref())?;
+    let (checkpoint, latest_size) = latest(&store)?;
+    let to = optional_number("to", query.to.as_deref())?.unwrap_or(latest_size);
+    let proof = store.consistency_proof(from, to)?.map_err(ApiError::BadRequest)?;
+    Ok(web::Json(ConsistencyProof {
+        from,
+        to,
+        from_root: base64(&root(&store, "from", from)?),
+        to_root: base64(&root(&store, "to", to)?),
+        proof: proof.iter().map(|hash| base64(hash)).collect(),
+        checkpoint,
+    }))
+}
+
+/// Read log entries in order.
+///
+/// For auditors and mirrors: each entry's exact leaf and leaf hash.
+#[utoipa::path(
+    get,
+    path = "/v1/log/entries",
+    tag = "log",
+    operation_id = "list_log_entries",
+    params(EntriesQuery),
+    responses(
+        (status = 200, description = "A run of entries.", body = LogEntries),
+        (status = 400, response = BadRequestProblem),
+    )
+)]
+#[get("/v1/log/entries")]
+pub async fn list_log_entries(
+    query: web::Query<EntriesQuery>,
+    store: web::Data<Store>,
+) -> Result<web::Json<LogEntries>, ApiError> {
+    let start = optional_number("start", query.start.as_deref())?.unwrap_or(0);
+    let (limit, _) = page_params(query.limit.as_deref(), None)?;
+    let entries = store.log_entries(start, limit)?;
+    let next = match entries.last() {
+        Some((last, _)) if last + 1 < store.log_size()? => Some(last + 1),
+        _ => None,
+    };
+    Ok(web::Json(LogEntries {
+        entries: entries
+            .into_iter()
+            .map(|(index, leaf)| LogEntry {
+                index,
+                leaf_hash: base64(&merkle::leaf_hash(&leaf)),
+                leaf: String::from_utf8_lossy(&leaf).into_owned(),
+            })
+            .collect(),
+        next,
+    }))
+}
+
+/// Get a version's proof bundle.
+///
+/// Everything needed to verify the version offline: its record, its leaf, the leaf's inclusion
+/// proof and the signed checkpoint the proof leads to. See `examples/verify_bundle.py`.
+#[utoipa::path(
+    get,
+    path = "/v1/statements/{statement_id}/versions/{version}/proof",
+    tag = "log",
+    operation_id = "get_version_proof",
+    params(
+        ("statement_id" = String, Path, description = "The statement's id (32 hex digits)"),
+        ("version" = u32, Path, minimum = 1, description = "The version number"),
+    ),
+    responses(
+        (status = 200, description = "The proof bundle.", body = ProofBundle),
+        (status = 400, response = BadRequestProblem),
+        (status = 404, response = NotFoundProblem),
+    )
+)]
+#[get("/v1/statements/{statement_id}/versions/{version}/proof")]
+pub async fn get_version_proof(
+    path: web::Path<(String, String)>,
+    store: web::Data<Store>,
+) -> Result<web::Json<ProofBundle>, ApiError> {
+    let id = StatementId::parse("statement_id", &path.0).map_err(ApiError::BadRequest)?;
+    let n = VersionNo::parse("version", &path.1).map_err(ApiError::BadRequest)?;
+    let bundle = store
+        .proof_bundle(&id, n)?
+        .ok_or_else(|| ApiError::NotFound(format!("statement {id} has no version {n}")))?;
+    Ok(web::Json(ProofBundle {
+        format: BUNDLE_FORMAT.to_owned(),
+        version: VersionRecord::from(&bundle.version),
+        leaf: String::from_utf8_lossy(&bundle.leaf).into_owned(),
+        log_index: bundle.version.log_index,
+        tree_size: bundle.tree_size,
+        inclusion_proof: bundle.inclusion_proof.iter().map(|hash| base64(hash)).collect(),
+        checkpoint: bundle.checkpoint,
+    }))
+}
+
+/// The latest signed checkpoint and its size.
+fn latest(store: &Store) -> Result<(String, u64), ApiError> {
+    let (signed, checkpoint) = store.latest_checkpoint()?;
+    Ok((signed, checkpoint.size))
+}
+
+fn root(store: &Store, field: &str, size: u64) -> Result<Hash, ApiError> {
+    store.log_root(field, size)?.map_err(ApiError::BadRequest)
+}
+
+fn optional_number(field: &str, raw: Option<&str>) -> Result<Option<u64>, ApiError> {
+    raw.map(|raw| {
+        raw.trim()
+            .parse::<u64>()
+            .map_err(|_| ApiError::bad_request(field, "must be a whole number, 0 or more"))
+    })
+    .transpose()
+}
+
+fn required_number(field: &str, raw: Option<&str>) -> Result<u64, ApiError> {
+    optional_number(field, raw)?.ok_or_else(|| ApiError::bad_request(field, "is required"))
+}
