@@ -32,6 +32,29 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Check a copy of a statement: find the versions with its hash on a server and verify each
+    /// one's proof bundle. Exits 0 only when the copy is found and every proof verifies.
+    Verify {
+        /// The copy to check.
+        file: PathBuf,
+        /// The registry's address.
+        #[arg(long, env = "PROVENANCE_SERVER", default_value = "http://127.0.0.1:8080")]
+        server: String,
+        /// The log's verifier key (name+id+base64), pinned; without it the server's own key is used.
+        #[arg(long, env = "PROVENANCE_LOG_KEY")]
+        key: Option<String>,
+    },
+    /// Verify a proof bundle offline (from GET …/versions/{n}/proof).
+    VerifyBundle {
+        /// The bundle (JSON).
+        bundle: PathBuf,
+        /// The log's verifier key (name+id+base64).
+        #[arg(long, env = "PROVENANCE_LOG_KEY")]
+        key: String,
+        /// A copy of the text, whose hash must be the version's.
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
     /// Load an export into a new, empty data folder, verifying every hash and version.
     Import {
         #[command(flatten)]

@@ -42,6 +42,20 @@ async fn main() -> anyhow::Result<ExitCode> {
             };
             eprintln!("exported {count} versions");
         }
+        Command::Verify { file, server, key } => {
+            if let Err(error) = cli::verify_file(&file, &server, key.as_deref(), &mut std::io::stdout()).await
+            {
+                println!("NOT VERIFIED: {error:#}");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::VerifyBundle { bundle, key, content } => {
+            if let Err(error) = cli::verify_bundle(&bundle, &key, content.as_deref(), &mut std::io::stdout())
+            {
+                println!("NOT VERIFIED: {error:#}");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Import { data, input } => {
             let count = if input.as_os_str() == "-" {
                 cli::import(&data.data_dir, &data.log, std::io::stdin().lock())?

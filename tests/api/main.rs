@@ -11,4 +11,5 @@ mod listing;
 mod log;
 mod read;
 mod restart;
+mod verifiers;
 mod walkthrough;

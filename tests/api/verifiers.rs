@@ -1,0 +1,252 @@
+//! The verifiers against a live server: `provenance verify`, `provenance verify-bundle`, and the
+//! standalone Python script (an implementation independent of this crate) all accept genuine
+//! bundles and copies, and refuse tampered ones.
+
+use provenance::log::note::NoteSigner;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::helpers::{spawn_app_with, TestApp};
+
+fn run(program: &Path, args: &[&str]) -> (bool, String) {
+    let output: Output = Command::new(program)
+        .args(args)
+        .output()
+        .expect("the verifier runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+/// A Python with the `cryptography` package: the system's when it has it, otherwise a venv
+/// this test creates under the target folder.
+fn python_with_cryptography() -> PathBuf {
+    let system = PathBuf::from("python3");
+    if Command::new(&system)
+        .args(["-c", "import cryptography"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        return system;
+    }
+    let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("python-verifier");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let created = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .expect("python3 -m venv");
+        assert!(created.success(), "cannot create a Python venv");
+    }
+    let installed = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "cryptography"])
+        .status()
+        .unwrap();
+    assert!(installed.success(), "cannot install cryptography from PyPI");
+    python
+}
+
+struct Fixture {
+    app: TestApp,
+    key: String,
+    dir: tempfile::TempDir,
+    first: Value,
+}
+
+/// A log key whose base64 part contains `+`, the separator of the key's other parts: the case
+/// a naive parser gets wrong.
+fn key_file_with_plus(dir: &Path) -> PathBuf {
+    let signer = std::iter::repeat_with(|| NoteSigner::generate("provenance.localhost/log").unwrap())
+        .find(|signer| {
+            signer
+                .verifier()
+                .encoded()
+                .splitn(3, '+')
+                .nth(2)
+                .is_some_and(|key| key.contains('+'))
+        })
+        .unwrap();
+    let path = dir.join("log.key");
+    std::fs::write(&path, signer.private_key()).unwrap();
+    path
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = key_file_with_plus(dir.path());
+    let app = spawn_app_with(|settings| settings.log.signing_key = Some(key_file)).await;
+    let body = json!({"source_url": "https://aclu.example/release", "content": "Original wording.\n",
+        "title": "Statement on “Sanctuary” Policies", "published_at": "2017-08-16",
+        "media_contacts": [{"organization": "ACLU of Florida", "phone": "(786) 363-2737"}, {"name": "Ryan Karerat"}]});
+    let first = app.ingest_ok(&body, StatusCode::CREATED).await;
+    let mut edited = body.clone();
+    edited["content"] = json!("Edited wording.\n");
+    app.ingest_ok(&edited, StatusCode::CREATED).await;
+    let key = app
+        .get("/v1/log/key")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .trim()
+        .to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("original.txt"), "Original wording.\n").unwrap();
+    std::fs::write(dir.path().join("edited.txt"), "Edited wording.\n").unwrap();
+    std::fs::write(dir.path().join("unknown.txt"), "Never ingested.\n").unwrap();
+    Fixture { app, key, dir, first }
+}
+
+impl Fixture {
+    async fn bundle(&self) -> Value {
+        let path = format!(
+            "/v1/statements/{}/versions/1/proof",
+            self.first["statement_id"].as_str().unwrap()
+        );
+        self.app.get_json(&path).await
+    }
+
+    fn write(&self, name: &str, bundle: &Value) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, serde_json::to_vec_pretty(bundle).unwrap()).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn tampered(&self, bundle: &Value) -> Vec<(&'static str, String)> {
+        let mut title = bundle.clone();
+        title["version"]["title"] = json!("Another title");
+        let mut proof = bundle.clone();
+        proof["inclusion_proof"][0] = json!(base64_of_zeroes());
+        let mut contacts = bundle.clone();
+        contacts["version"]["media_contacts"][1]["name"] = json!("Someone Else");
+        let mut size = bundle.clone();
+        size["tree_size"] = json!(1);
+        vec![
+            ("altered title", self.write("title.json", &title)),
+            ("altered proof", self.write("proof.json", &proof)),
+            ("altered contacts", self.write("contacts.json", &contacts)),
+            ("altered tree size", self.write("size.json", &size)),
+        ]
+    }
+}
+
+fn base64_of_zeroes() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode([0u8; 32])
+}
+
+fn other_key() -> String {
+    NoteSigner::generate("provenance.localhost/log")
+        .unwrap()
+        .verifier()
+        .encoded()
+}
+
+#[tokio::test]
+async fn python_verifier_accepts_genuine_bundles_and_refuses_tampered_ones() {
+    let fixture = fixture().await;
+    let python = python_with_cryptography();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/verify_bundle.py");
+    let script = script.to_str().unwrap();
+    let bundle = fixture.bundle().await;
+    let genuine = fixture.write("bundle.json", &bundle);
+    let original = fixture.dir.path().join("original.txt");
+
+    let (ok, text) = run(
+        &python,
+        &[
+            script,
+            &genuine,
+            "--key",
+            &fixture.key,
+            "--content",
+            original.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{text}");
+    assert!(text.contains("verified: statement"), "{text}");
+
+    let edited = fixture.dir.path().join("edited.txt");
+    let (ok, text) = run(
+        &python,
+        &[
+            script,
+            &genuine,
+            "--key",
+            &fixture.key,
+            "--content",
+            edited.to_str().unwrap(),
+        ],
+    );
+    assert!(!ok && text.contains("NOT VERIFIED"), "another text: {text}");
+    let (ok, text) = run(&python, &[script, &genuine, "--key", &other_key()]);
+    assert!(!ok && text.contains("NOT VERIFIED"), "another key: {text}");
+    for (case, file) in fixture.tampered(&bundle) {
+        let (ok, text) = run(&python, &[script, &file, "--key", &fixture.key]);
+        assert!(!ok && text.contains("NOT VERIFIED"), "{case}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn verify_bundle_command_checks_offline() {
+    let fixture = fixture().await;
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_provenance"));
+    let bundle = fixture.bundle().await;
+    let genuine = fixture.write("bundle.json", &bundle);
+    let original = fixture.dir.path().join("original.txt");
+    let (ok, text) = run(
+        &binary,
+        &[
+            "verify-bundle",
+            &genuine,
+            "--key",
+            &fixture.key,
+            "--content",
+            original.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{text}");
+    assert!(text.contains("verified: statement"), "{text}");
+    let (ok, text) = run(&binary, &["verify-bundle", &genuine, "--key", &other_key()]);
+    assert!(!ok && text.contains("NOT VERIFIED"), "another key: {text}");
+    for (case, file) in fixture.tampered(&bundle) {
+        let (ok, text) = run(&binary, &["verify-bundle", &file, "--key", &fixture.key]);
+        assert!(!ok && text.contains("NOT VERIFIED"), "{case}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn verify_command_finds_and_proves_a_copy() {
+    let fixture = fixture().await;
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_provenance"));
+    let server = fixture.app.address.clone();
+    let path = |name: &str| fixture.dir.path().join(name).to_str().unwrap().to_owned();
+    let check = move |file: String, key: String| {
+        let binary = binary.clone();
+        let server = server.clone();
+        tokio::task::spawn_blocking(move || {
+            run(&binary, &["verify", &file, "--server", &server, "--key", &key])
+        })
+    };
+    let (ok, text) = check(path("original.txt"), fixture.key.clone()).await.unwrap();
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("version 1") && text.contains("superseded"),
+        "{text}"
+    );
+    let (ok, text) = check(path("edited.txt"), fixture.key.clone()).await.unwrap();
+    assert!(
+        ok && text.contains("version 2") && text.contains("current"),
+        "{text}"
+    );
+    let (ok, text) = check(path("unknown.txt"), fixture.key.clone()).await.unwrap();
+    assert!(!ok && text.contains("unknown"), "{text}");
+    let (ok, text) = check(path("original.txt"), other_key()).await.unwrap();
+    assert!(!ok && text.contains("NOT VERIFIED"), "{text}");
+}
