@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # A curl session against a running Provenance (the one the README shows): ingest a seed press
 # release, re-send it, ingest an edited version, list the versions, download and check the
-# content, and verify a local copy by its hash. Exits non-zero when an answer is not as expected.
+# content, verify a local copy by its hash, and check its proof bundle offline. Exits non-zero when an answer is not as expected.
 #
 #   bash examples/walkthrough.sh [SERVER]      (default http://127.0.0.1:8080)
 #
-# Needs curl, jq and sha256sum; reads the seeds from ../shared/corpus/seeds or $PROVENANCE_CORPUS.
+# Needs curl, jq, sha256sum and python3 with the cryptography package; reads the seeds from ../shared/corpus/seeds or $PROVENANCE_CORPUS.
 set -euo pipefail
 
 SERVER=${1:-${PROVENANCE_URL:-http://127.0.0.1:8080}}
@@ -67,4 +67,10 @@ curl -sS "$SERVER/v1/hashes/$HASH" | tee "$WORK/found.json" \
 expect "versions holding the original text" "$(jq -c '[.items[].version]' "$WORK/found.json")" '[1]'
 LATEST=$(curl -sS "$SERVER/v1/statements/$ID" | jq .version_count)
 echo "the copy is version 1 of $ID; the statement's latest version is $LATEST, so the copy is superseded"
+
+echo "== 7. Prove it offline: the version's proof bundle, checked by an independent verifier"
+curl -sS "$SERVER/v1/log/key" > "$WORK/log.key"   # pin this once, through a channel you trust
+curl -sS "$SERVER/v1/statements/$ID/versions/1/proof" > "$WORK/bundle.json"
+jq '{log_index, tree_size, checkpoint}' "$WORK/bundle.json"
+python3 "$(dirname "$0")/verify_bundle.py" "$WORK/bundle.json" --key "$(cat "$WORK/log.key")" --content "$SEED"
 echo "walkthrough complete"
