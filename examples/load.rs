@@ -27,7 +27,12 @@ impl Outcome {
     fn line(&self, name: &str) -> String {
         let mut sorted = self.latencies.clone();
         sorted.sort();
-        let at = |p: f64| sorted.get(((sorted.len().max(1) - 1) as f64 * p) as usize).copied().unwrap_or_default();
+        let at = |p: f64| {
+            sorted
+                .get(((sorted.len().max(1) - 1) as f64 * p) as usize)
+                .copied()
+                .unwrap_or_default()
+        };
         format!(
             "{name:<44} {:>9.0} req/s   p50 {:>9.3} ms   p99 {:>9.3} ms",
             self.rate(),
@@ -72,11 +77,16 @@ where
     for task in tasks {
         latencies.extend(task.await.expect("client task"));
     }
-    Outcome { requests: latencies.len() as u64, elapsed: started.elapsed(), latencies }
+    Outcome {
+        requests: latencies.len() as u64,
+        elapsed: started.elapsed(),
+        latencies,
+    }
 }
 
 fn statement_text(n: u64) -> String {
-    let paragraph = "Across the United States, police have protected their ability to fight crime by deciding \
+    let paragraph =
+        "Across the United States, police have protected their ability to fight crime by deciding \
         that they will not let immigration enforcement get in the way of their core public safety mission. ";
     format!("MIAMI— Statement {n}.\n\n{}\n", paragraph.repeat(14))
 }
@@ -85,7 +95,10 @@ fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
-            status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
 }
@@ -95,7 +108,13 @@ fn folder_bytes(path: &std::path::Path) -> u64 {
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
-                .map(|e| if e.path().is_dir() { folder_bytes(&e.path()) } else { e.metadata().map_or(0, |m| m.len()) })
+                .map(|e| {
+                    if e.path().is_dir() {
+                        folder_bytes(&e.path())
+                    } else {
+                        e.metadata().map_or(0, |m| m.len())
+                    }
+                })
                 .sum()
         })
         .unwrap_or(0)
@@ -120,7 +139,10 @@ async fn main() -> anyhow::Result<()> {
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
-    println!("service at {address}, {seconds} s per scenario, statements of {} bytes", statement_text(0).len());
+    println!(
+        "service at {address}, {seconds} s per scenario, statements of {} bytes",
+        statement_text(0).len()
+    );
 
     for &clients in &client_counts {
         let (client, address) = (client.clone(), address.clone());
@@ -129,9 +151,19 @@ async fn main() -> anyhow::Result<()> {
             let (client, address) = (client.clone(), address.clone());
             async move {
                 // Half the posts start statements, half add versions to one of 100 statements.
-                let url = if n % 2 == 0 { format!("https://load.example/new/{run}/{n}") } else { format!("https://load.example/hot/{}", n % 100) };
+                let url = if n % 2 == 0 {
+                    format!("https://load.example/new/{run}/{n}")
+                } else {
+                    format!("https://load.example/hot/{}", n % 100)
+                };
                 let body = json!({"source_url": url, "content": statement_text(n), "publisher": "Load Test"});
-                client.post(format!("{address}/v1/statements")).json(&body).send().await.map(|r| r.status()).unwrap_or_default()
+                client
+                    .post(format!("{address}/v1/statements"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .map(|r| r.status())
+                    .unwrap_or_default()
             }
         })
         .await;
@@ -145,21 +177,47 @@ async fn main() -> anyhow::Result<()> {
         .send()
         .await?;
     let location = sample.headers()["location"].to_str()?.to_owned();
-    let record_bytes = client.get(format!("{address}{location}")).send().await?.bytes().await?;
-    let content_bytes = client.get(format!("{address}{location}/content")).send().await?.bytes().await?;
-    let sha = serde_json::from_slice::<serde_json::Value>(&record_bytes)?["sha256"].as_str().unwrap_or_default().to_owned();
-    let (record_copy, content_copy) = (web::Bytes::from(record_bytes.to_vec()), web::Bytes::from(content_bytes.to_vec()));
+    let record_bytes = client
+        .get(format!("{address}{location}"))
+        .send()
+        .await?
+        .bytes()
+        .await?;
+    let content_bytes = client
+        .get(format!("{address}{location}/content"))
+        .send()
+        .await?
+        .bytes()
+        .await?;
+    let sha = serde_json::from_slice::<serde_json::Value>(&record_bytes)?["sha256"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (record_copy, content_copy) = (
+        web::Bytes::from(record_bytes.to_vec()),
+        web::Bytes::from(content_bytes.to_vec()),
+    );
     let baseline = HttpServer::new(move || {
         let (record, content) = (record_copy.clone(), content_copy.clone());
         App::new()
-            .route("/record", web::get().to(move || {
-                let record = record.clone();
-                async move { HttpResponse::Ok().content_type("application/json").body(record) }
-            }))
-            .route("/content", web::get().to(move || {
-                let content = content.clone();
-                async move { HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(content) }
-            }))
+            .route(
+                "/record",
+                web::get().to(move || {
+                    let record = record.clone();
+                    async move { HttpResponse::Ok().content_type("application/json").body(record) }
+                }),
+            )
+            .route(
+                "/content",
+                web::get().to(move || {
+                    let content = content.clone();
+                    async move {
+                        HttpResponse::Ok()
+                            .content_type("text/plain; charset=utf-8")
+                            .body(content)
+                    }
+                }),
+            )
     })
     .workers(2)
     .bind("127.0.0.1:0")?;
@@ -167,36 +225,80 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(baseline.run());
 
     let reads = [
-        ("GET version record", format!("{address}{location}"), format!("{baseline_address}/record")),
-        ("GET version content", format!("{address}{location}/content"), format!("{baseline_address}/content")),
+        (
+            "GET version record",
+            format!("{address}{location}"),
+            format!("{baseline_address}/record"),
+        ),
+        (
+            "GET version content",
+            format!("{address}{location}/content"),
+            format!("{baseline_address}/content"),
+        ),
     ];
     for (name, real, memory) in reads {
         let get = |url: String| {
             let client = client.clone();
             move |_| {
                 let (client, url) = (client.clone(), url.clone());
-                async move { client.get(url).send().await.map(|r| r.status()).unwrap_or_default() }
+                async move {
+                    client
+                        .get(url)
+                        .send()
+                        .await
+                        .map(|r| r.status())
+                        .unwrap_or_default()
+                }
             }
         };
         let base = drive(16, duration, get(memory)).await;
         let service = drive(16, duration, get(real)).await;
-        println!("{}", base.line(&format!("{name}, baseline from memory, 16 clients")));
+        println!(
+            "{}",
+            base.line(&format!("{name}, baseline from memory, 16 clients"))
+        );
         println!("{}", service.line(&format!("{name}, service, 16 clients")));
-        println!("{:<44} {:>9.2}", format!("{name}: service / baseline"), service.rate() / base.rate());
+        println!(
+            "{:<44} {:>9.2}",
+            format!("{name}: service / baseline"),
+            service.rate() / base.rate()
+        );
     }
     let hashes = {
         let (client, url) = (client.clone(), format!("{address}/v1/hashes/{sha}"));
         drive(16, duration, move |_| {
             let (client, url) = (client.clone(), url.clone());
-            async move { client.get(url).send().await.map(|r| r.status()).unwrap_or_default() }
+            async move {
+                client
+                    .get(url)
+                    .send()
+                    .await
+                    .map(|r| r.status())
+                    .unwrap_or_default()
+            }
         })
         .await
     };
     println!("{}", hashes.line("GET /v1/hashes/{sha256}, 16 clients"));
 
-    let checkpoint = client.get(format!("{address}/v1/log/checkpoint")).send().await?.text().await?;
-    let size: u64 = checkpoint.lines().nth(1).and_then(|l| l.parse().ok()).unwrap_or(0);
-    println!("stored versions: {size}; peak RSS {} MiB (service and clients in one process)", peak_rss_kib() / 1024);
-    println!("disk: {:.0} bytes per stored version", folder_bytes(&data.path().join("data")) as f64 / size.max(1) as f64);
+    let checkpoint = client
+        .get(format!("{address}/v1/log/checkpoint"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let size: u64 = checkpoint
+        .lines()
+        .nth(1)
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    println!(
+        "stored versions: {size}; peak RSS {} MiB (service and clients in one process)",
+        peak_rss_kib() / 1024
+    );
+    println!(
+        "disk: {:.0} bytes per stored version",
+        folder_bytes(&data.path().join("data")) as f64 / size.max(1) as f64
+    );
     Ok(())
 }

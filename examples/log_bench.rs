@@ -11,7 +11,9 @@
 //! 2 KB per leaf.
 
 use chrono::Utc;
-use provenance::domain::{Content, Metadata, Placement, Salt, SourceUrl, Submission, Succession, Text, Version};
+use provenance::domain::{
+    Content, Metadata, Placement, Salt, SourceUrl, Submission, Succession, Text, Version,
+};
 use provenance::log::note::NoteSigner;
 use provenance::store::Store;
 use std::path::Path;
@@ -26,7 +28,13 @@ fn folder_bytes(path: &Path) -> u64 {
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
-                .map(|e| if e.path().is_dir() { folder_bytes(&e.path()) } else { e.metadata().map_or(0, |m| m.len()) })
+                .map(|e| {
+                    if e.path().is_dir() {
+                        folder_bytes(&e.path())
+                    } else {
+                        e.metadata().map_or(0, |m| m.len())
+                    }
+                })
                 .sum()
         })
         .unwrap_or(0)
@@ -51,7 +59,10 @@ fn version(n: u64) -> (Version, String) {
     };
     let mut salt = [0u8; 32];
     salt[..8].copy_from_slice(&n.to_be_bytes());
-    let placement = Placement { log_index: n, contacts_salt: Salt::from_bytes(salt) };
+    let placement = Placement {
+        log_index: n,
+        contacts_salt: Salt::from_bytes(salt),
+    };
     match Version::succeed(None, &submission, Utc::now(), placement) {
         Succession::New(version) => (*version, text),
         _ => unreachable!("a first version"),
@@ -62,7 +73,10 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let leaves: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
     let scratch = tempfile::tempdir()?;
-    let root = args.next().map(std::path::PathBuf::from).unwrap_or_else(|| scratch.path().to_path_buf());
+    let root = args
+        .next()
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| scratch.path().to_path_buf());
     let (registry_dir, baseline_dir) = (root.join("registry"), root.join("baseline"));
     let report_every = (leaves / 10).max(1);
 
@@ -85,10 +99,15 @@ fn main() -> anyhow::Result<()> {
     let mut lap = Instant::now();
     for n in 0..leaves {
         let (version, text) = version(n);
-        store.import(&version, text.as_bytes())?.map_err(anyhow::Error::msg)?;
+        store
+            .import(&version, text.as_bytes())?
+            .map_err(anyhow::Error::msg)?;
         if (n + 1) % report_every == 0 {
             let rate = report_every as f64 / lap.elapsed().as_secs_f64();
-            println!("  {:>9} leaves: {rate:>8.0} appends/s over the last {report_every}", n + 1);
+            println!(
+                "  {:>9} leaves: {rate:>8.0} appends/s over the last {report_every}",
+                n + 1
+            );
             lap = Instant::now();
         }
     }
@@ -108,12 +127,16 @@ fn main() -> anyhow::Result<()> {
     for _ in 0..samples {
         let index = next(leaves);
         let t = Instant::now();
-        let proof = store.inclusion_proof(index, leaves)?.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let proof = store
+            .inclusion_proof(index, leaves)?
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         inclusion.push(t.elapsed());
         assert!(proof.len() <= 64);
         let from = 1 + next(leaves);
         let t = Instant::now();
-        store.consistency_proof(from, leaves)?.map_err(|e| anyhow::anyhow!("{e}"))?;
+        store
+            .consistency_proof(from, leaves)?
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         consistency.push(t.elapsed());
     }
     inclusion.sort();
@@ -122,7 +145,9 @@ fn main() -> anyhow::Result<()> {
     let bundle_samples = 1000;
     for _ in 0..bundle_samples {
         let (version, _) = version(next(leaves));
-        store.proof_bundle(&version.statement_id, version.version)?.expect("stored");
+        store
+            .proof_bundle(&version.statement_id, version.version)?
+            .expect("stored");
     }
     let bundle_time = t.elapsed() / bundle_samples;
     drop(store);
@@ -130,9 +155,18 @@ fn main() -> anyhow::Result<()> {
     let (registry_bytes, baseline_bytes) = (folder_bytes(&registry_dir), folder_bytes(&baseline_dir));
     let per_second = |time: Duration| leaves as f64 / time.as_secs_f64();
     println!("leaves: {leaves}");
-    println!("baseline (raw sled, record + content): {:.0} appends/s", per_second(baseline_time));
-    println!("registry (store write path with log):  {:.0} appends/s", per_second(append_time));
-    println!("ratio registry / baseline throughput:  {:.2}", per_second(append_time) / per_second(baseline_time));
+    println!(
+        "baseline (raw sled, record + content): {:.0} appends/s",
+        per_second(baseline_time)
+    );
+    println!(
+        "registry (store write path with log):  {:.0} appends/s",
+        per_second(append_time)
+    );
+    println!(
+        "ratio registry / baseline throughput:  {:.2}",
+        per_second(append_time) / per_second(baseline_time)
+    );
     println!(
         "inclusion proof at {leaves}: p50 {:?}, p99 {:?}; consistency proof: p50 {:?}, p99 {:?}; proof bundle: mean {:?}",
         percentile(&inclusion, 0.5),

@@ -61,6 +61,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         model::UnsupportedMediaTypeProblem,
         model::ConflictProblem,
         model::UnavailableProblem,
+        model::InsufficientStorageProblem,
     )
     ),
     tags(

@@ -470,6 +470,12 @@ pub struct UnsupportedMediaTypeProblem(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct ConflictProblem(pub Problem);
 
+/// The disk (or the service's share of it) is full; nothing was acknowledged. Reads keep
+/// working.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct InsufficientStorageProblem(pub Problem);
+
 /// The store failed; nothing was acknowledged. Retry later.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]

@@ -141,6 +141,10 @@ impl ApiError {
                 "urn:provenance:problem:conflict",
                 "The request conflicts with stored data",
             ),
+            Self::Store(StoreError::Sled(sled::Error::Io(error))) if is_out_of_space(error) => (
+                "urn:provenance:problem:insufficient-storage",
+                "The registry has no room to store data",
+            ),
             Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded => (
                 "urn:provenance:problem:unavailable",
                 "The registry cannot store data right now",
@@ -148,6 +152,15 @@ impl ApiError {
             Self::Store(_) => ("urn:provenance:problem:internal", "Internal error"),
         }
     }
+}
+
+/// Whether an I/O error means the disk (or the process's share of it) is full.
+fn is_out_of_space(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded
+    )
 }
 
 fn field_problem(error: &FieldError) -> FieldProblem {
@@ -168,6 +181,9 @@ impl ResponseError for ApiError {
             Self::Conflict(_)
             | Self::Store(StoreError::IdCollision { .. } | StoreError::VersionsExhausted(_)) => {
                 StatusCode::CONFLICT
+            }
+            Self::Store(StoreError::Sled(sled::Error::Io(error))) if is_out_of_space(error) => {
+                StatusCode::INSUFFICIENT_STORAGE
             }
             Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded => {
                 StatusCode::SERVICE_UNAVAILABLE

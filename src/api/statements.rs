@@ -35,6 +35,7 @@ use crate::store::{contact_term, Ingested, StatementFilter, Store};
         (status = 415, response = UnsupportedMediaTypeProblem),
         (status = 422, response = InvalidProblem),
         (status = 503, response = UnavailableProblem),
+        (status = 507, response = InsufficientStorageProblem),
     )
 )]
 #[post("/v1/statements")]

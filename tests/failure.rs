@@ -1,0 +1,111 @@
+//! Store failures on the write path: the real binary runs under a file-size limit (`ulimit -f`,
+//! with SIGXFSZ ignored), so sled's own writes fail with EFBIG once its file reaches the limit,
+//! as on a full disk. The client must get a 507 problem, never an acknowledgement of something
+//! not stored; and after a restart without the limit, every acknowledged version is there and
+//! the store is sound.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+fn start(data_dir: &Path, file_size_limit_kib: Option<u32>) -> (Child, String) {
+    let binary = env!("CARGO_BIN_EXE_provenance");
+    let limit = file_size_limit_kib.map_or(String::new(), |kib| format!("ulimit -f {kib};"));
+    let script =
+        format!("trap '' XFSZ; {limit} exec \"$0\" serve --bind 127.0.0.1:0 --workers 2 --data-dir \"$1\"");
+    let mut child = Command::new("bash")
+        .args(["-c", &script, binary])
+        .arg(data_dir)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("bash starts the binary");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("the server names its address").unwrap();
+        if let Some((_, rest)) = line.split_once("listening on ") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, address)
+}
+
+#[tokio::test]
+async fn a_failing_disk_never_gets_an_acknowledgement() {
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    let (mut child, address) = start(data.path(), Some(2048));
+
+    let mut acknowledged: Vec<(Value, String)> = Vec::new();
+    let mut refusal = None;
+    for n in 0..5_000 {
+        let content = format!("Statement {n}: {}", "text ".repeat(600));
+        let body = json!({"source_url": format!("https://example.org/{n}"), "content": content});
+        let response = client
+            .post(format!("{address}/v1/statements"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        match response.status() {
+            StatusCode::CREATED => acknowledged.push((response.json().await.unwrap(), content)),
+            status => {
+                assert!(response.headers().get("location").is_none());
+                assert_eq!(response.headers()["content-type"], "application/problem+json");
+                refusal = Some((status, response.json::<Value>().await.unwrap()));
+                break;
+            }
+        }
+    }
+    let (status, problem) = refusal.expect("the file-size limit is reached");
+    assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE, "{problem}");
+    assert_eq!(problem["status"], 507);
+    assert!(
+        acknowledged.len() > 10,
+        "writes succeeded before the limit ({})",
+        acknowledged.len()
+    );
+
+    // Further writes keep being refused, never acknowledged. (sled refuses every operation,
+    // reads included, after an I/O error until the process restarts: see the issue notes.)
+    let again = client
+        .post(format!("{address}/v1/statements"))
+        .json(&json!({"source_url": "https://example.org/late", "content": "A late statement."}))
+        .send()
+        .await
+        .unwrap();
+    assert!(again.status().is_server_error(), "{}", again.status());
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (mut child, address) = start(data.path(), None);
+    for (record, content) in &acknowledged {
+        let path = format!(
+            "{address}/v1/statements/{}/versions/1",
+            record["statement_id"].as_str().unwrap()
+        );
+        let stored: Value = client.get(&path).send().await.unwrap().json().await.unwrap();
+        assert_eq!(&stored, record);
+        let bytes = client
+            .get(format!("{path}/content"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(bytes.as_ref(), content.as_bytes());
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let fsck = Command::new(env!("CARGO_BIN_EXE_provenance"))
+        .arg("fsck")
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stdout));
+}
