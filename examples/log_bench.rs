@@ -56,6 +56,7 @@ fn version(n: u64) -> (Version, String) {
             title: Some(Text::parse("title", &format!("Statement {n}"), 100).unwrap()),
             ..Metadata::default()
         },
+        submitted_by: None,
     };
     let mut salt = [0u8; 32];
     salt[..8].copy_from_slice(&n.to_be_bytes());

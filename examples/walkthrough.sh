@@ -3,7 +3,7 @@
 # release, re-send it, ingest an edited version, list the versions, download and check the
 # content, verify a local copy by its hash, and check its proof bundle offline. Exits non-zero when an answer is not as expected.
 #
-#   bash examples/walkthrough.sh [SERVER]      (default http://127.0.0.1:8080)
+#   PROVENANCE_KEY=<writer key> bash examples/walkthrough.sh [SERVER]   (default http://127.0.0.1:8080)
 #
 # Needs curl, jq, sha256sum and python3 with the cryptography package; reads the seeds from ../shared/corpus/seeds or $PROVENANCE_CORPUS.
 set -euo pipefail
@@ -11,6 +11,7 @@ set -euo pipefail
 SERVER=${1:-${PROVENANCE_URL:-http://127.0.0.1:8080}}
 SEEDS=${PROVENANCE_CORPUS:-$(cd "$(dirname "$0")/.." && pwd)/../shared/corpus/seeds}
 SEED="$SEEDS/000_cc4899ed6a4ad1be.txt"
+KEY=${PROVENANCE_KEY:?set PROVENANCE_KEY to a writer key (provenance keys create --name … --role writer)}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 [ -f "$SEED" ] || { echo "seed not found: $SEED (set PROVENANCE_CORPUS)" >&2; exit 2; }
@@ -31,21 +32,21 @@ jq -n --rawfile content "$SEED" '{
     {name: "Ryan Karerat", phone: "212-284-7388"}
   ]}' > "$WORK/release.json"
 status=$(curl -sS -o "$WORK/v1.json" -w '%{http_code}' -X POST "$SERVER/v1/statements" \
-  -H 'Content-Type: application/json' --data-binary @"$WORK/release.json")
+  -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @"$WORK/release.json")
 jq . "$WORK/v1.json"
 expect "status of the first ingest" "$status" 201
 ID=$(jq -r .statement_id "$WORK/v1.json")
 
 echo "== 2. Send it again: nothing new is created (200, same version)"
 status=$(curl -sS -o "$WORK/again.json" -w '%{http_code}' -X POST "$SERVER/v1/statements" \
-  -H 'Content-Type: application/json' --data-binary @"$WORK/release.json")
+  -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @"$WORK/release.json")
 expect "status of the repeated ingest" "$status" 200
 expect "version of the repeated ingest" "$(jq .version "$WORK/again.json")" 1
 
 echo "== 3. The statement is quietly edited: ingest the new wording"
 sed 's/caving to threats/yielding to threats/' "$SEED" > "$WORK/edited.txt"
 jq --rawfile content "$WORK/edited.txt" '.content = $content' "$WORK/release.json" > "$WORK/edited.json"
-curl -sS -X POST "$SERVER/v1/statements" -H 'Content-Type: application/json' \
+curl -sS -X POST "$SERVER/v1/statements" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
   --data-binary @"$WORK/edited.json" | tee "$WORK/v2.json" | jq '{version, changed, sha256}'
 expect "version of the edit" "$(jq .version "$WORK/v2.json")" 2
 expect "changed fields of the edit" "$(jq -c .changed "$WORK/v2.json")" '["content"]'

@@ -55,6 +55,14 @@ pub enum Command {
         #[arg(long)]
         content: Option<PathBuf>,
     },
+    /// Manage API keys: on a stopped data folder (how the first admin key is made), or through a
+    /// running service with `--server` and an admin key.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+        #[command(flatten)]
+        target: KeysTarget,
+    },
     /// Load an export into a new, empty data folder, verifying every hash and version.
     Import {
         #[command(flatten)]
@@ -64,11 +72,45 @@ pub enum Command {
     },
 }
 
+/// What `keys` does.
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Create a key and print its token (shown this once).
+    Create {
+        /// 1 to 64 characters of a-z, 0-9, '.', '_', '-'.
+        #[arg(long)]
+        name: String,
+        /// reader, writer or admin.
+        #[arg(long)]
+        role: String,
+    },
+    /// List keys: names, roles, creation, last-use and revocation times, never secrets.
+    List,
+    /// Revoke a key; it is refused from the next request on.
+    Revoke {
+        /// The key's name.
+        name: String,
+    },
+}
+
+/// Where `keys` works: a running service (`--server` with `--admin-key`), or a stopped data folder.
+#[derive(Debug, Clone, Args)]
+pub struct KeysTarget {
+    /// A running service's address; without it, the command opens the data folder itself.
+    #[arg(long, global = true)]
+    pub server: Option<String>,
+    /// An admin key for `--server`.
+    #[arg(long, global = true, env = "PROVENANCE_ADMIN_KEY")]
+    pub admin_key: Option<String>,
+    #[command(flatten)]
+    pub data: DataDir,
+}
+
 /// The data folder an offline command works on. The service must not be running on it.
 #[derive(Debug, Clone, Args)]
 pub struct DataDir {
     /// Folder of the sled store.
-    #[arg(long, env = "PROVENANCE_DATA_DIR", default_value = "./data")]
+    #[arg(long, global = true, env = "PROVENANCE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
     #[command(flatten)]
     pub log: LogSettings,
@@ -89,6 +131,27 @@ pub struct Settings {
     /// Number of HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "PROVENANCE_WORKERS")]
     pub workers: Option<usize>,
+    /// Require an API key (any role) for reads too, for private deployments.
+    #[arg(long, env = "PROVENANCE_READS_NEED_KEY")]
+    pub reads_need_key: bool,
+    /// Requests per second allowed to each API key (bursts of twice that); 0 for no limit.
+    #[arg(long, env = "PROVENANCE_RATE_LIMIT_KEY", default_value_t = 200)]
+    pub rate_limit_key: u32,
+    /// Requests per second allowed to each client address without a key; 0 for no limit.
+    #[arg(long, env = "PROVENANCE_RATE_LIMIT_IP", default_value_t = 50)]
+    pub rate_limit_ip: u32,
+    /// Browser origins allowed to call the API (CORS), comma-separated; none by default.
+    #[arg(long = "cors-origin", env = "PROVENANCE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Seconds a client has to send a request's head before it is cut off.
+    #[arg(long, env = "PROVENANCE_HEAD_TIMEOUT", default_value_t = 5)]
+    pub head_timeout_secs: u64,
+    /// Seconds a client has to send a request's body before it gets 408.
+    #[arg(long, env = "PROVENANCE_BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout_secs: u64,
+    /// Seconds an idle keep-alive connection stays open.
+    #[arg(long, env = "PROVENANCE_KEEP_ALIVE", default_value_t = 15)]
+    pub keep_alive_secs: u64,
     #[command(flatten)]
     pub log: LogSettings,
 }
@@ -97,11 +160,11 @@ pub struct Settings {
 #[derive(Debug, Clone, Args)]
 pub struct LogSettings {
     /// The log's origin: the first line of its checkpoints and the name of its key.
-    #[arg(long, env = "PROVENANCE_LOG_ORIGIN", default_value = DEFAULT_ORIGIN)]
+    #[arg(long, global = true, env = "PROVENANCE_LOG_ORIGIN", default_value = DEFAULT_ORIGIN)]
     pub log_origin: String,
     /// The signing key file (created on first start when absent); default: log-signing.key
     /// in the data folder.
-    #[arg(long, env = "PROVENANCE_SIGNING_KEY")]
+    #[arg(long, global = true, env = "PROVENANCE_SIGNING_KEY")]
     pub signing_key: Option<PathBuf>,
 }
 
@@ -137,6 +200,13 @@ impl Settings {
             data_dir: data_dir.into(),
             max_body_bytes: 4 * 1024 * 1024,
             workers: None,
+            reads_need_key: false,
+            rate_limit_key: 200,
+            rate_limit_ip: 50,
+            cors_origins: Vec::new(),
+            head_timeout_secs: 5,
+            body_timeout_secs: 30,
+            keep_alive_secs: 15,
             log: LogSettings::default(),
         }
     }

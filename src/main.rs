@@ -56,6 +56,7 @@ async fn main() -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::Keys { action, target } => cli::keys(&action, &target, &mut std::io::stdout()).await?,
         Command::Import { data, input } => {
             let count = if input.as_os_str() == "-" {
                 cli::import(&data.data_dir, &data.log, std::io::stdin().lock())?

@@ -1,12 +1,16 @@
 //! Building the service: open the store, bind the listener, assemble the app. Tests use the
 //! same path with port 0.
 
+use actix_cors::Cors;
+use actix_web::http::header;
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 use anyhow::Context;
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
+use crate::api::access::{check_access, AccessPolicy};
 use crate::api::{self, BodyLimit};
 use crate::config::{LogSettings, Settings};
 use crate::log::keyfile;
@@ -27,15 +31,37 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let limit = web::Data::new(BodyLimit(settings.max_body_bytes));
+        let limit = web::Data::new(BodyLimit {
+            bytes: settings.max_body_bytes,
+            timeout: Duration::from_secs(settings.body_timeout_secs),
+        });
+        let policy = web::Data::new(AccessPolicy::new(
+            settings.reads_need_key,
+            settings.rate_limit_key,
+            settings.rate_limit_ip,
+        ));
         let app_store = store.clone();
+        let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
+            let cors = origins
+                .iter()
+                .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin));
+            let cors = cors
+                .allowed_methods(["GET", "POST", "DELETE"])
+                .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_NONE_MATCH])
+                .expose_headers([header::LOCATION, header::ETAG, header::RETRY_AFTER])
+                .max_age(3600);
             App::new()
+                .wrap(middleware::from_fn(check_access))
+                .wrap(cors)
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms").log_target("provenance::http"))
                 .app_data(app_store.clone())
                 .app_data(limit.clone())
+                .app_data(policy.clone())
                 .configure(api::configure)
         })
+        .client_request_timeout(Duration::from_secs(settings.head_timeout_secs))
+        .keep_alive(Duration::from_secs(settings.keep_alive_secs))
         .shutdown_timeout(30);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);

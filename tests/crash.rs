@@ -6,12 +6,12 @@
 //! `PROVENANCE_CRASH_KILLS` sets the number of kills (50 by default, the CI form);
 //! `PROVENANCE_CRASH_SEED` replays a run (the seed is printed).
 
+mod common;
+
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -37,27 +37,13 @@ impl Rng {
     }
 }
 
-fn start(data_dir: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--data-dir"])
-        .arg(data_dir)
-        .env("PROVENANCE_LOG", "warn,provenance=info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the provenance binary starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("the server names its address").unwrap();
-        if let Some((_, rest)) = line.split_once("listening on ") {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, address)
-}
-
-async fn client_loop(client: reqwest::Client, address: String, seed: u64, acknowledged: Acknowledged) {
+async fn client_loop(
+    client: reqwest::Client,
+    address: String,
+    token: String,
+    seed: u64,
+    acknowledged: Acknowledged,
+) {
     let mut rng = Rng(seed | 1);
     loop {
         let url = format!("https://crash.example/{}", rng.below(URLS));
@@ -65,6 +51,7 @@ async fn client_loop(client: reqwest::Client, address: String, seed: u64, acknow
         let body = json!({"source_url": url, "content": content});
         let Ok(response) = client
             .post(format!("{address}/v1/statements"))
+            .bearer_auth(&token)
             .json(&body)
             .send()
             .await
@@ -176,9 +163,10 @@ async fn acknowledged_writes_survive_random_kills() {
         .build()
         .unwrap();
     let acknowledged: Acknowledged = Arc::default();
+    let token = common::create_key(data.path(), "crash-writer", "writer");
 
     for round in 0..kills {
-        let (mut child, address) = start(data.path());
+        let (mut child, address) = common::start(data.path());
         if round % 10 == 0 {
             check_everything(&client, &address, &acknowledged).await;
         }
@@ -187,6 +175,7 @@ async fn acknowledged_writes_survive_random_kills() {
                 tokio::spawn(client_loop(
                     client.clone(),
                     address.clone(),
+                    token.clone(),
                     rng.next(),
                     acknowledged.clone(),
                 ))
@@ -200,11 +189,11 @@ async fn acknowledged_writes_survive_random_kills() {
         }
     }
 
-    let (mut child, address) = start(data.path());
+    let (mut child, address) = common::start(data.path());
     check_everything(&client, &address, &acknowledged).await;
     child.kill().unwrap();
     child.wait().unwrap();
-    let fsck = Command::new(env!("CARGO_BIN_EXE_provenance"))
+    let fsck = Command::new(common::binary())
         .arg("fsck")
         .arg("--data-dir")
         .arg(data.path())

@@ -4,39 +4,33 @@
 //! not stored; and after a restart without the limit, every acknowledged version is there and
 //! the store is sound.
 
+mod common;
+
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
+/// Starts the service, under a file-size limit when one is given (SIGXFSZ ignored, so that
+/// writes past it fail with EFBIG instead of killing the process).
 fn start(data_dir: &Path, file_size_limit_kib: Option<u32>) -> (Child, String) {
-    let binary = env!("CARGO_BIN_EXE_provenance");
     let limit = file_size_limit_kib.map_or(String::new(), |kib| format!("ulimit -f {kib};"));
-    let script =
-        format!("trap '' XFSZ; {limit} exec \"$0\" serve --bind 127.0.0.1:0 --workers 2 --data-dir \"$1\"");
-    let mut child = Command::new("bash")
-        .args(["-c", &script, binary])
-        .arg(data_dir)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("bash starts the binary");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("the server names its address").unwrap();
-        if let Some((_, rest)) = line.split_once("listening on ") {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, address)
+    let mut command = Command::new("bash");
+    command.args([
+        "-c",
+        &format!("trap '' XFSZ; {limit} exec \"$@\""),
+        "bash",
+        common::binary(),
+    ]);
+    command.args(common::serve_args(data_dir));
+    common::spawn_server(command)
 }
 
 #[tokio::test]
 async fn a_failing_disk_never_gets_an_acknowledgement() {
     let data = tempfile::tempdir().unwrap();
     let client = reqwest::Client::new();
+    let token = common::create_key(data.path(), "writer", "writer");
     let (mut child, address) = start(data.path(), Some(2048));
 
     let mut acknowledged: Vec<(Value, String)> = Vec::new();
@@ -46,6 +40,7 @@ async fn a_failing_disk_never_gets_an_acknowledgement() {
         let body = json!({"source_url": format!("https://example.org/{n}"), "content": content});
         let response = client
             .post(format!("{address}/v1/statements"))
+            .bearer_auth(&token)
             .json(&body)
             .send()
             .await
@@ -73,6 +68,7 @@ async fn a_failing_disk_never_gets_an_acknowledgement() {
     // reads included, after an I/O error until the process restarts: see the issue notes.)
     let again = client
         .post(format!("{address}/v1/statements"))
+        .bearer_auth(&token)
         .json(&json!({"source_url": "https://example.org/late", "content": "A late statement."}))
         .send()
         .await
@@ -101,7 +97,7 @@ async fn a_failing_disk_never_gets_an_acknowledgement() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let fsck = Command::new(env!("CARGO_BIN_EXE_provenance"))
+    let fsck = Command::new(common::binary())
         .arg("fsck")
         .arg("--data-dir")
         .arg(data.path())

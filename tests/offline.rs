@@ -44,6 +44,7 @@ fn populate(data_dir: &Path) {
                 .unwrap()],
                 ..Metadata::default()
             },
+            submitted_by: None,
         };
         store.ingest(&submission, Utc::now()).unwrap();
     };
@@ -203,6 +204,7 @@ fn a_store_that_lost_history_below_sled_refuses_to_open() {
                 content: Content::parse("content", format!("MARKER-{n:02} statement text with padding"))
                     .unwrap(),
                 metadata: Metadata::default(),
+                submitted_by: None,
             };
             store.ingest(&submission, Utc::now()).unwrap();
         }

@@ -35,6 +35,7 @@ fn submission(op: &Op) -> Submission {
             title: TITLES[op.title].map(|t| Text::parse("title", t, 100).unwrap()),
             ..Metadata::default()
         },
+        submitted_by: None,
     }
 }
 

@@ -8,30 +8,45 @@ use serde::de::DeserializeOwned;
 use super::problem::ApiError;
 use crate::domain::{FieldError, FieldErrors};
 
-/// The largest request body accepted, in bytes (`--max-body-bytes`).
+/// Bounds on a request body: its size (`--max-body-bytes`) and how long it may take to arrive
+/// (`--body-timeout-secs`).
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub struct BodyLimit {
+    pub bytes: usize,
+    pub timeout: std::time::Duration,
+}
 
-/// Reads the whole body, refusing it with 413 as soon as it exceeds `limit`.
+/// Reads the whole body, refusing it with 413 as soon as it exceeds the size limit, and with
+/// 408 when it has not arrived within the time limit.
 pub async fn read_limited(
     req: &HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
     limit: BodyLimit,
 ) -> Result<web::Bytes, ApiError> {
-    let too_large = ApiError::PayloadTooLarge { limit: limit.0 };
+    actix_web::rt::time::timeout(limit.timeout, read_body(req, payload, limit.bytes))
+        .await
+        .map_err(|_| ApiError::BodyTimeout(limit.timeout.as_secs()))?
+}
+
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::Bytes, ApiError> {
+    let too_large = ApiError::PayloadTooLarge { limit };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit.0 as u64) {
+    if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large);
     }
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk
             .map_err(|error| ApiError::bad_request("body", format!("the body could not be read: {error}")))?;
-        if body.len() + chunk.len() > limit.0 {
+        if body.len() + chunk.len() > limit {
             return Err(too_large);
         }
         body.extend_from_slice(&chunk);

@@ -1,9 +1,11 @@
 //! The HTTP interface: routes, the OpenAPI document, and the helpers every handler shares.
 //! Handlers are thin: parse into domain types, call the store, shape the answer.
 
+pub mod access;
 mod body;
 mod hashes;
 mod health;
+mod keys;
 mod log;
 pub mod model;
 pub mod problem;
@@ -49,8 +51,12 @@ offending field. Writes are acknowledged only once durable on disk.",
         log::get_inclusion_proof,
         log::get_consistency_proof,
         log::list_log_entries,
+        keys::create_key,
+        keys::list_keys,
+        keys::revoke_key,
         health::healthz,
     ),
+    modifiers(&BearerScheme),
     components(
         schemas(problem::Problem, problem::FieldProblem),
         responses(
@@ -62,16 +68,40 @@ offending field. Writes are acknowledged only once durable on disk.",
         model::ConflictProblem,
         model::UnavailableProblem,
         model::InsufficientStorageProblem,
+        model::UnauthorizedProblem,
+        model::ForbiddenProblem,
+        model::RateLimitedProblem,
     )
     ),
     tags(
         (name = "statements", description = "Ingest statements and read their versions"),
         (name = "hashes", description = "Find where an exact text has appeared"),
         (name = "log", description = "The transparency log: signed checkpoints, proofs and entries"),
+        (name = "keys", description = "API keys (admin keys only)"),
         (name = "health", description = "Service status"),
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer API keys that writes and key management need.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("pvk_<key id>_<secret>")
+            .description(Some(
+                "An API key created with `provenance keys create` or POST /v1/keys.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 /// The OpenAPI document as served at `/openapi.json` and committed at `openapi/openapi.json`.
 pub fn openapi_json() -> String {
@@ -101,6 +131,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(log::get_inclusion_proof)
         .service(log::get_consistency_proof)
         .service(log::list_log_entries)
+        .service(keys::create_key)
+        .service(keys::list_keys)
+        .service(keys::revoke_key)
         .service(health::healthz)
         .service(web::resource("/openapi.json").get(serve_openapi))
         .service(

@@ -6,8 +6,9 @@ use utoipa::{IntoParams, ToResponse, ToSchema};
 
 use super::problem::Problem;
 use crate::domain::{
-    leaf_bytes, Contact, Content, ContentType, Email, Field, FieldError, FieldErrors, Metadata, Phone,
-    PublishedAt, Salt, Sha256, SourceUrl, Statement, StatementId, Submission, Text, Version, VersionNo,
+    leaf_bytes, Contact, Content, ContentType, Email, Field, FieldError, FieldErrors, KeyName, Metadata,
+    Phone, PublishedAt, Salt, Sha256, SourceUrl, Statement, StatementId, Submission, Text, Version,
+    VersionNo,
 };
 use crate::log::merkle;
 
@@ -134,6 +135,7 @@ impl TryFrom<IngestRequest> for Submission {
                     published_at,
                     media_contacts,
                 },
+                submitted_by: None,
             }),
             _ => Err(FieldError::new("body", "could not be parsed").into()),
         }
@@ -179,6 +181,7 @@ fn parse_contact(input: ContactInput) -> Result<Contact, FieldError> {
     "published_at": "2018-01-24T16:30:00-05:00",
     "media_contacts": [{"name": null, "organization": "ACLU National", "phone": "212-549-2666", "email": "media@aclu.org"}],
     "ingested_at": "2026-11-23T14:05:09.123456Z",
+    "ingested_by": "newsroom-desk",
     "changed": ["content"],
     "log_index": 41,
     "leaf_hash": "q3Xn0vHhF5b8p2Lw0m9yC1d4e7f0a3b6c9d2e5f8a1b4c7d=",
@@ -204,6 +207,8 @@ pub struct VersionRecord {
     pub media_contacts: Vec<ContactRecord>,
     /// When the server stored this version (RFC 3339, UTC).
     pub ingested_at: String,
+    /// The name of the API key that ingested this version.
+    pub ingested_by: Option<String>,
     /// Fields that differ from the previous version: `content`, `content_type`, `title`,
     /// `publisher`, `published_at`, `media_contacts`. Empty for version 1.
     pub changed: Vec<String>,
@@ -250,6 +255,7 @@ impl From<&Version> for VersionRecord {
                 })
                 .collect(),
             ingested_at: super::rfc3339(version.ingested_at),
+            ingested_by: version.ingested_by.as_ref().map(ToString::to_string),
             changed: version
                 .changed
                 .iter()
@@ -320,6 +326,13 @@ impl TryFrom<&VersionRecord> for Version {
                 .collect::<Result<Vec<Field>, _>>(),
         );
         let contacts_salt = errors.take(Salt::parse("contacts_salt", &record.contacts_salt));
+        let ingested_by = errors.take(
+            record
+                .ingested_by
+                .as_deref()
+                .map(|raw| KeyName::parse("ingested_by", raw))
+                .transpose(),
+        );
         errors.into_result()?;
         let incomplete = || FieldErrors::from(FieldError::new("version", "could not be read"));
         Ok(Version {
@@ -339,6 +352,7 @@ impl TryFrom<&VersionRecord> for Version {
             changed: changed.ok_or_else(incomplete)?,
             log_index: record.log_index,
             contacts_salt: contacts_salt.ok_or_else(incomplete)?,
+            ingested_by: ingested_by.ok_or_else(incomplete)?,
         })
     }
 }
@@ -586,3 +600,74 @@ pub struct EntriesQuery {
     /// How many entries, 1 to 200 (larger values are capped); 50 by default.
     pub limit: Option<String>,
 }
+
+/// A key to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "newsroom-desk", "role": "writer"}))]
+pub struct KeyRequest {
+    /// 1 to 64 characters of a-z, 0-9, `.`, `_`, `-`.
+    #[schema(required = true, value_type = String)]
+    pub name: Option<String>,
+    /// `reader`, `writer` or `admin`.
+    #[schema(required = true, value_type = String)]
+    pub role: Option<String>,
+}
+
+/// An API key, without its secret.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct KeyInfo {
+    pub name: String,
+    /// `reader`, `writer` or `admin`.
+    pub role: String,
+    /// The public part of the key's token.
+    pub key_id: String,
+    pub created_at: String,
+    /// When the key was last used (to the minute).
+    pub last_used_at: Option<String>,
+    /// When the key was revoked; a revoked key is refused at once.
+    pub revoked_at: Option<String>,
+}
+
+impl From<&crate::store::ApiKey> for KeyInfo {
+    fn from(key: &crate::store::ApiKey) -> Self {
+        Self {
+            name: key.name.to_string(),
+            role: key.role.as_str().to_owned(),
+            key_id: key.key_id.clone(),
+            created_at: super::rfc3339(key.created_at),
+            last_used_at: key.last_used_at.map(super::rfc3339),
+            revoked_at: key.revoked_at.map(super::rfc3339),
+        }
+    }
+}
+
+/// A key just created, with its token: shown this once, stored only as a hash.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CreatedKey {
+    #[serde(flatten)]
+    pub key: KeyInfo,
+    /// The bearer token (`pvk_<key id>_<secret>`). Keep it now: it cannot be shown again.
+    pub token: String,
+}
+
+/// Every API key.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct KeyList {
+    pub items: Vec<KeyInfo>,
+}
+
+/// No API key, or an unknown or revoked one (`WWW-Authenticate: Bearer`); nothing was changed.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnauthorizedProblem(pub Problem);
+
+/// The key's role does not allow this; nothing was changed.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct ForbiddenProblem(pub Problem);
+
+/// Too many requests from this key or address; retry after `Retry-After` seconds.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct RateLimitedProblem(pub Problem);

@@ -67,6 +67,14 @@ pub enum ApiError {
     UnsupportedMediaType { expected: &'static str },
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("the request body did not arrive within {0} s")]
+    BodyTimeout(u64),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("the storage worker pool is unavailable")]
@@ -112,7 +120,8 @@ impl ApiError {
                 problem.detail = format!("the request body must be sent as {expected}");
                 problem.field = Some("Content-Type".to_owned());
             }
-            Self::PayloadTooLarge { .. } => problem.field = Some("body".to_owned()),
+            Self::PayloadTooLarge { .. } | Self::BodyTimeout(_) => problem.field = Some("body".to_owned()),
+            Self::Unauthorized(_) | Self::Forbidden(_) => problem.field = Some("Authorization".to_owned()),
             Self::Store(_) => {
                 problem.detail = "the registry could not complete the request; it has been logged".to_owned()
             }
@@ -140,6 +149,16 @@ impl ApiError {
             Self::Conflict(_) => (
                 "urn:provenance:problem:conflict",
                 "The request conflicts with stored data",
+            ),
+            Self::Unauthorized(_) => ("urn:provenance:problem:unauthorized", "A valid API key is needed"),
+            Self::Forbidden(_) => (
+                "urn:provenance:problem:forbidden",
+                "The API key's role does not allow this",
+            ),
+            Self::TooManyRequests { .. } => ("urn:provenance:problem:rate-limited", "Too many requests"),
+            Self::BodyTimeout(_) => (
+                "urn:provenance:problem:body-timeout",
+                "The request body came too slowly",
             ),
             Self::Store(StoreError::Sled(sled::Error::Io(error))) if is_out_of_space(error) => (
                 "urn:provenance:problem:insufficient-storage",
@@ -176,6 +195,10 @@ impl ResponseError for ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Conflict(_)
@@ -199,8 +222,17 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        if let Self::UnsupportedMediaType { expected } = self {
-            response.insert_header((header::ACCEPT, *expected));
+        match self {
+            Self::UnsupportedMediaType { expected } => {
+                response.insert_header((header::ACCEPT, *expected));
+            }
+            Self::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"provenance\""));
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
         }
         response.json(self.problem())
     }

@@ -5,11 +5,12 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
 
+use super::access::require;
 use super::body::{read_json, BodyLimit};
 use super::model::*;
 use super::problem::ApiError;
 use super::{blocking, page_params, version_path};
-use crate::domain::{SourceUrl, StatementId, Submission, Text, VersionNo};
+use crate::domain::{Role, SourceUrl, StatementId, Submission, Text, VersionNo};
 use crate::store::{contact_term, Ingested, StatementFilter, Store};
 
 /// Ingest a statement.
@@ -23,6 +24,7 @@ use crate::store::{contact_term, Ingested, StatementFilter, Store};
     path = "/v1/statements",
     tag = "statements",
     operation_id = "create_statement",
+    security(("bearer" = [])),
     request_body(content = IngestRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "A new version was stored.", body = VersionRecord,
@@ -30,10 +32,13 @@ use crate::store::{contact_term, Ingested, StatementFilter, Store};
         (status = 200, description = "The submission repeats the latest version; nothing was created.", body = VersionRecord,
             headers(("Location" = String, description = "Path of the latest version"))),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
+        (status = 403, response = ForbiddenProblem),
         (status = 409, response = ConflictProblem),
         (status = 413, response = TooLargeProblem),
         (status = 415, response = UnsupportedMediaTypeProblem),
         (status = 422, response = InvalidProblem),
+        (status = 429, response = RateLimitedProblem),
         (status = 503, response = UnavailableProblem),
         (status = 507, response = InsufficientStorageProblem),
     )
@@ -45,8 +50,10 @@ pub async fn create_statement(
     store: web::Data<Store>,
     limit: web::Data<BodyLimit>,
 ) -> Result<HttpResponse, ApiError> {
+    let caller = require(&req, Role::Writer)?;
     let request: IngestRequest = read_json(&req, payload, **limit).await?;
-    let submission = Submission::try_from(request)?;
+    let mut submission = Submission::try_from(request)?;
+    submission.submitted_by = Some(caller.name);
     let store = store.into_inner();
     let outcome = blocking(move || store.ingest(&submission, Utc::now())).await?;
     let (status, version) = match outcome {

@@ -7,6 +7,7 @@
 mod contact;
 mod content;
 mod field_error;
+mod key;
 mod leaf;
 mod published_at;
 mod record;
@@ -19,6 +20,7 @@ mod version_no;
 pub use contact::{Contact, Email, Phone, MAX_CONTACT_TEXT_CHARS};
 pub use content::{Content, ContentType};
 pub use field_error::{FieldError, FieldErrors};
+pub use key::{KeyName, Role, Token};
 pub use leaf::{contacts_commitment, leaf_bytes, Salt, LEAF_FORMAT};
 pub use published_at::PublishedAt;
 pub use record::{Field, Metadata, Placement, Statement, Submission, Succession, Version};

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Contact, Content, ContentType, PublishedAt, Salt, Sha256, SourceUrl, StatementId, Text, VersionNo,
+    Contact, Content, ContentType, KeyName, PublishedAt, Salt, Sha256, SourceUrl, StatementId, Text,
+    VersionNo,
 };
 
 /// The provenance metadata of a version: everything but the URL and the text. A change in any
@@ -26,6 +27,8 @@ pub struct Submission {
     pub source_url: SourceUrl,
     pub content: Content,
     pub metadata: Metadata,
+    /// The key that submitted it, when the request was authenticated.
+    pub submitted_by: Option<KeyName>,
 }
 
 impl Submission {
@@ -77,6 +80,9 @@ pub struct Version {
     pub log_index: u64,
     /// The random salt of the leaf's commitment to `media_contacts`.
     pub contacts_salt: Salt,
+    /// The name of the API key that ingested this version (not part of the log's leaf).
+    #[serde(default)]
+    pub ingested_by: Option<KeyName>,
 }
 
 /// Where a new version goes in the log, chosen by the store: its leaf's index and the salt of
@@ -132,6 +138,7 @@ impl Version {
             changed,
             log_index: placement.log_index,
             contacts_salt: placement.contacts_salt,
+            ingested_by: submission.submitted_by.clone(),
         }))
     }
 
@@ -187,6 +194,7 @@ mod tests {
                 title: title.map(|t| Text::parse("title", t, 100).unwrap()),
                 ..Metadata::default()
             },
+            submitted_by: None,
         }
     }
 

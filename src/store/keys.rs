@@ -15,6 +15,8 @@
 //! | `L` ‖ index(u64 BE) | leaf bytes of the log entry `index` (= the journal's sequence) |
 //! | `T` ‖ level(u8) ‖ index(u64 BE) | 32-byte hash of the perfect subtree over leaves `[index·2^level, (index+1)·2^level)` |
 //! | `K` | the latest signed checkpoint (a signed note), for the tree of all `L` entries |
+//! | `A` ‖ key id (16 hex) | API key record (codec): name, role, SHA-256 of the secret, times |
+//! | `N` ‖ key name | key id of the key of that name |
 //!
 //! Folded text never contains 0x00 (control characters are refused when parsed), so the
 //! separator is unambiguous, and every index key ends with the statement id.
@@ -37,6 +39,8 @@ pub const JOURNAL: u8 = b'Q';
 pub const LEAF: u8 = b'L';
 pub const NODE: u8 = b'T';
 pub const CHECKPOINT_KEY: &[u8] = b"K";
+pub const API_KEY: u8 = b'A';
+pub const API_KEY_NAME: u8 = b'N';
 
 fn key(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
@@ -93,6 +97,14 @@ pub fn leaf(index: u64) -> Vec<u8> {
 
 pub fn node(level: u8, index: u64) -> Vec<u8> {
     key(&[&[NODE, level], &index.to_be_bytes()])
+}
+
+pub fn api_key(key_id: &str) -> Vec<u8> {
+    key(&[&[API_KEY], key_id.as_bytes()])
+}
+
+pub fn api_key_name(name: &str) -> Vec<u8> {
+    key(&[&[API_KEY_NAME], name.as_bytes()])
 }
 
 /// The value of a journal entry: the version it records.

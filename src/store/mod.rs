@@ -26,9 +26,12 @@
 //! A reader may see a version whose flush is still under way; it is acknowledged to its writer
 //! only once durable. [`Store::audit`] checks invariants 1 to 7 over the whole store.
 
+mod access;
 mod codec;
 mod keys;
 mod log;
+
+pub use access::ApiKey;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -407,6 +410,7 @@ impl Store {
             source_url: version.source_url.clone(),
             content,
             metadata: version.metadata.clone(),
+            submitted_by: version.ingested_by.clone(),
         };
         let id = submission.statement_id();
         let row = self.statement_row(&id)?;
@@ -974,11 +978,15 @@ impl Store {
     }
 }
 
+/// Fills `bytes` from the operating system's random source.
+fn fill_random(bytes: &mut [u8]) -> Result<(), StoreError> {
+    getrandom::fill(bytes).map_err(|error| StoreError::Corrupt(format!("no randomness available: {error}")))
+}
+
 /// A fresh salt from the operating system's random source.
 fn random_salt() -> Result<Salt, StoreError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|error| StoreError::Corrupt(format!("no randomness available: {error}")))?;
+    fill_random(&mut bytes)?;
     Ok(Salt::from_bytes(bytes))
 }
 

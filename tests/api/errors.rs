@@ -266,6 +266,7 @@ async fn malformed_bodies_and_media_types_are_refused() {
     let no_type = app
         .client
         .post(format!("{}/v1/statements", app.address))
+        .bearer_auth(&app.token)
         .body("{}")
         .send()
         .await

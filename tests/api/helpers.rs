@@ -2,6 +2,7 @@
 //! client with one method per kind of request.
 
 use provenance::config::Settings;
+use provenance::domain::{KeyName, Role};
 use provenance::startup::Application;
 use provenance::store::Store;
 use reqwest::{Response, StatusCode};
@@ -12,6 +13,8 @@ use tempfile::TempDir;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// A writer key's token, sent with every write this helper makes.
+    pub token: String,
     store: Arc<Store>,
     handle: actix_web::dev::ServerHandle,
     _data_dir: TempDir,
@@ -25,15 +28,19 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("a temporary folder");
     let mut settings = Settings::new("127.0.0.1:0", data_dir.path().join("data"));
     settings.workers = Some(2);
+    settings.rate_limit_key = 0;
+    settings.rate_limit_ip = 0;
     adjust(&mut settings);
     let app = Application::build(&settings).expect("the service builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let store = app.store();
+    let token = create_key(&store, "test-writer", Role::Writer);
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
+        token,
         store,
         handle,
         _data_dir: data_dir,
@@ -44,6 +51,7 @@ impl TestApp {
     pub async fn ingest(&self, body: &Value) -> Response {
         self.client
             .post(format!("{}/v1/statements", self.address))
+            .bearer_auth(&self.token)
             .json(body)
             .send()
             .await
@@ -60,6 +68,7 @@ impl TestApp {
     pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
         self.client
             .post(format!("{}{path}", self.address))
+            .bearer_auth(&self.token)
             .header("content-type", content_type)
             .body(body)
             .send()
@@ -80,6 +89,11 @@ impl TestApp {
         let response = self.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");
         response.json().await.expect("a JSON body")
+    }
+
+    /// A new key of `role`, made directly in the store; returns its token.
+    pub fn key(&self, name: &str, role: Role) -> String {
+        create_key(&self.store, name, role)
     }
 
     /// Asserts that the store keeps every invariant of its module doc.
@@ -109,19 +123,33 @@ impl Drop for TestApp {
     }
 }
 
+fn create_key(store: &Store, name: &str, role: Role) -> String {
+    let name = KeyName::parse("name", name).expect("a valid key name");
+    let (_, token) = store
+        .create_key(name, role, chrono::Utc::now())
+        .unwrap()
+        .expect("a new key name");
+    token
+}
+
 /// A minimal ingest request.
 pub fn statement(url: &str, content: &str) -> Value {
     json!({ "source_url": url, "content": content })
 }
 
-/// Asserts that `response` is an RFC 9457 problem with `status` naming `field`, and returns it.
+/// Asserts that `response` is an RFC 9457 problem with `status` naming `field` (none when
+/// `field` is empty), and returns it.
 pub async fn assert_problem(response: Response, status: StatusCode, field: &str) -> Value {
     assert_eq!(response.status(), status);
     let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
     assert_eq!(content_type, "application/problem+json");
     let problem: Value = response.json().await.expect("a JSON problem");
     assert_eq!(problem["status"], status.as_u16(), "{problem}");
-    assert_eq!(problem["field"], field, "{problem}");
+    if field.is_empty() {
+        assert!(problem.get("field").is_none(), "{problem}");
+    } else {
+        assert_eq!(problem["field"], field, "{problem}");
+    }
     assert!(
         problem["type"].as_str().is_some_and(|t| !t.is_empty()),
         "{problem}"

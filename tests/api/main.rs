@@ -1,6 +1,9 @@
 //! API tests: each starts the real service on 127.0.0.1:0 with a fresh sled folder and talks
 //! HTTP to it. One binary for all of them, one file per concern.
 
+mod access;
+#[path = "../common/mod.rs"]
+mod common;
 mod concurrency;
 mod corpus;
 mod docs;

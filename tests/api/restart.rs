@@ -4,9 +4,8 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use crate::helpers::independent_sha256;
@@ -17,27 +16,8 @@ struct Server {
 }
 
 impl Server {
-    /// Starts `provenance serve` on a free port and waits for the line that names it.
     fn start(data_dir: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_provenance"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--data-dir"])
-            .arg(data_dir)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the provenance binary starts");
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("the server names its address before exiting")
-                .unwrap();
-            if let Some((_, rest)) = line.split_once("listening on ") {
-                break rest.split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
+        let (child, address) = crate::common::start(data_dir);
         Server { child, address }
     }
 
@@ -58,13 +38,19 @@ impl Drop for Server {
     }
 }
 
-async fn ingest_some(client: &reqwest::Client, address: &str, round: usize) -> Vec<(Value, String)> {
+async fn ingest_some(
+    client: &reqwest::Client,
+    address: &str,
+    token: &str,
+    round: usize,
+) -> Vec<(Value, String)> {
     let mut acknowledged = Vec::new();
     for n in 0..5 {
         let content = format!("Statement {n}, round {round}: “quoted” — dashed.\n");
         let body = json!({"source_url": format!("https://example.org/{n}"), "content": content, "published_at": "2017-08-16"});
         let response = client
             .post(format!("{address}/v1/statements"))
+            .bearer_auth(token)
             .json(&body)
             .send()
             .await
@@ -105,14 +91,15 @@ async fn acknowledged_writes_survive_restarts_and_kills() {
         .build()
         .unwrap();
     let mut acknowledged = Vec::new();
+    let token = crate::common::create_key(data.path(), "writer", "writer");
 
     let mut server = Server::start(data.path());
-    acknowledged.extend(ingest_some(&client, &server.address, 1).await);
+    acknowledged.extend(ingest_some(&client, &server.address, &token, 1).await);
     server.signal("-TERM");
 
     let mut server = Server::start(data.path());
     assert_all_readable(&client, &server.address, &acknowledged).await;
-    acknowledged.extend(ingest_some(&client, &server.address, 2).await);
+    acknowledged.extend(ingest_some(&client, &server.address, &token, 2).await);
     server.signal("-KILL");
 
     let server = Server::start(data.path());

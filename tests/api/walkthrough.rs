@@ -12,6 +12,7 @@ async fn readme_curl_session_runs() {
     let output = tokio::process::Command::new("bash")
         .arg(script)
         .arg(&app.address)
+        .env("PROVENANCE_KEY", &app.token)
         .output()
         .await
         .expect("bash runs");

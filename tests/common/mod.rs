@@ -1,0 +1,77 @@
+//! Running the real `provenance` binary in tests: create a key on a stopped data folder, start
+//! the service on a free loopback port and learn its address from its log.
+//!
+//! Shared by several test binaries, each of which uses only part of it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// The binary under test.
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_provenance")
+}
+
+/// Creates a key on the stopped data folder and returns its token.
+pub fn create_key(data_dir: &Path, name: &str, role: &str) -> String {
+    let output = Command::new(binary())
+        .args(["keys", "create", "--name", name, "--role", role, "--data-dir"])
+        .arg(data_dir)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "keys create: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+/// The arguments of `serve` on a free port with no rate limits, for `data_dir`.
+pub fn serve_args(data_dir: &Path) -> Vec<String> {
+    let fixed = [
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--workers",
+        "2",
+        "--rate-limit-key",
+        "0",
+        "--rate-limit-ip",
+        "0",
+    ];
+    let mut args: Vec<String> = fixed.iter().map(|s| s.to_string()).collect();
+    args.push("--data-dir".into());
+    args.push(data_dir.display().to_string());
+    args
+}
+
+/// Starts `command` (a `serve`, possibly wrapped) and waits for the line naming its address.
+pub fn spawn_server(mut command: Command) -> (Child, String) {
+    let mut child = command
+        .env("PROVENANCE_LOG", "warn,provenance=info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the service starts");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("the server names its address before exiting")
+            .unwrap();
+        if let Some((_, rest)) = line.split_once("listening on ") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, address)
+}
+
+/// Starts the service on `data_dir`.
+pub fn start(data_dir: &Path) -> (Child, String) {
+    let mut command = Command::new(binary());
+    command.args(serve_args(data_dir));
+    spawn_server(command)
+}
