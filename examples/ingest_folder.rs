@@ -1,7 +1,7 @@
 //! Ingests every file of a folder into a running Provenance, sending each file's SHA-256 so the
 //! server proves it received the text intact.
 //!
-//!     cargo run --example ingest_folder -- ../shared/corpus/seeds https://corpus.example/seeds/ [SERVER]
+//!     PROVENANCE_KEY=<writer key> cargo run --example ingest_folder -- ../shared/corpus/seeds https://corpus.example/seeds/ [SERVER]
 //!
 //! Each file becomes the statement at BASE_URL + file name; re-running it creates nothing new
 //! unless a file changed. SERVER defaults to http://127.0.0.1:8080.
@@ -15,6 +15,8 @@ fn main() -> anyhow::Result<()> {
     let folder = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!(usage))?);
     let base_url = args.next().ok_or_else(|| anyhow::anyhow!(usage))?;
     let server = args.next().unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
+    let key =
+        std::env::var("PROVENANCE_KEY").map_err(|_| anyhow::anyhow!("set PROVENANCE_KEY to a writer key"))?;
 
     let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)?
         .map(|entry| entry.map(|e| e.path()))
@@ -41,6 +43,7 @@ fn main() -> anyhow::Result<()> {
         });
         let response = client
             .post(format!("{server}/v1/statements"))
+            .bearer_auth(&key)
             .json(&body)
             .send()?;
         let status = response.status();

@@ -11,6 +11,7 @@
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use provenance::config::Settings;
+use provenance::domain::{KeyName, Role};
 use provenance::startup::Application;
 use serde_json::json;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -135,8 +136,15 @@ async fn main() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     let mut settings = Settings::new("127.0.0.1:0", data.path().join("data"));
     settings.workers = Some(2);
+    settings.rate_limit_key = 0;
+    settings.rate_limit_ip = 0;
     let app = Application::build(&settings)?;
     let address = format!("http://127.0.0.1:{}", app.port());
+    let name = KeyName::parse("name", "load-driver")?;
+    let (_, token) = app
+        .store()
+        .create_key(name, Role::Writer, chrono::Utc::now())?
+        .map_err(anyhow::Error::msg)?;
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
     println!(
@@ -145,10 +153,10 @@ async fn main() -> anyhow::Result<()> {
     );
 
     for &clients in &client_counts {
-        let (client, address) = (client.clone(), address.clone());
+        let (client, address, token) = (client.clone(), address.clone(), token.clone());
         let run = u64::try_from(clients)?;
         let outcome = drive(clients, duration, move |n| {
-            let (client, address) = (client.clone(), address.clone());
+            let (client, address, token) = (client.clone(), address.clone(), token.clone());
             async move {
                 // Half the posts start statements, half add versions to one of 100 statements.
                 let url = if n % 2 == 0 {
@@ -159,6 +167,7 @@ async fn main() -> anyhow::Result<()> {
                 let body = json!({"source_url": url, "content": statement_text(n), "publisher": "Load Test"});
                 client
                     .post(format!("{address}/v1/statements"))
+                    .bearer_auth(&token)
                     .json(&body)
                     .send()
                     .await
@@ -173,6 +182,7 @@ async fn main() -> anyhow::Result<()> {
     // A version record and its content, and a baseline server answering the same bytes from memory.
     let sample = client
         .post(format!("{address}/v1/statements"))
+        .bearer_auth(&token)
         .json(&json!({"source_url": "https://load.example/sample", "content": statement_text(7)}))
         .send()
         .await?;
