@@ -17,7 +17,7 @@ use crate::store::Store;
     path = "/v1/hashes/{sha256}",
     tag = "hashes",
     operation_id = "get_hash",
-    params(("sha256" = String, Path, description = "SHA-256 of the content, 64 hex digits"), PageQuery),
+    params(("sha256" = String, Path, pattern = "^[0-9a-fA-F]{64}$", description = "SHA-256 of the content, 64 hex digits"), PageQuery),
     responses(
         (status = 200, description = "The versions with this content (possibly none).", body = HashMatches),
         (status = 400, response = BadRequestProblem),

@@ -106,7 +106,7 @@ pub async fn list_keys(req: HttpRequest, store: web::Data<Store>) -> Result<web:
     tag = "keys",
     operation_id = "revoke_key",
     security(("bearer" = [])),
-    params(("name" = String, Path, description = "The key's name")),
+    params(("name" = String, Path, pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", description = "The key's name")),
     responses(
         (status = 200, description = "The revoked key.", body = KeyInfo),
         (status = 400, response = BadRequestProblem),

@@ -168,7 +168,7 @@ pub async fn list_log_entries(
     tag = "log",
     operation_id = "get_version_proof",
     params(
-        ("statement_id" = String, Path, description = "The statement's id (32 hex digits)"),
+        ("statement_id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The statement's id (32 lowercase hex digits)"),
         ("version" = u32, Path, minimum = 1, description = "The version number"),
     ),
     responses(

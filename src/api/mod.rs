@@ -150,12 +150,52 @@ async fn serve_openapi() -> HttpResponse {
         .body(openapi_json())
 }
 
+/// Unrouted requests: 405 with `Allow` when the path is one of the document's with another
+/// method, 404 otherwise.
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!(
-        "no resource at {} {}",
-        req.method(),
-        req.path()
-    )))
+    match allowed_methods(req.path()) {
+        Some(allowed) => Err(ApiError::MethodNotAllowed(allowed)),
+        None => Err(ApiError::NotFound(format!(
+            "no resource at {} {}",
+            req.method(),
+            req.path()
+        ))),
+    }
+}
+
+/// A path template of the OpenAPI document, split at `/`, with the methods it allows.
+type Route = (Vec<String>, Vec<String>);
+
+/// The methods the OpenAPI document lists for the path template `path` matches, if any.
+fn allowed_methods(path: &str) -> Option<Vec<String>> {
+    static ROUTES: std::sync::OnceLock<Vec<Route>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        let document: serde_json::Value = serde_json::from_str(&openapi_json()).unwrap_or_default();
+        let paths = document["paths"].as_object().cloned().unwrap_or_default();
+        let mut routes: Vec<Route> = paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods = item
+                    .as_object()
+                    .map(|ops| ops.keys().map(|m| m.to_uppercase()).collect());
+                (segments, methods.unwrap_or_default())
+            })
+            .collect();
+        routes.push((vec![String::new(), "openapi.json".into()], vec!["GET".into()]));
+        routes
+    });
+    let segments: Vec<&str> = path.split('/').collect();
+    routes
+        .iter()
+        .find(|(template, _)| {
+            template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
+        })
+        .map(|(_, methods)| methods.clone())
 }
 
 fn query_error(error: QueryPayloadError) -> ApiError {
@@ -204,4 +244,25 @@ fn base64(hash: &[u8]) -> String {
 /// Timestamps in responses: RFC 3339, UTC, microseconds.
 fn rfc3339(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_methods_come_from_the_document() {
+        assert_eq!(
+            allowed_methods("/v1/statements"),
+            Some(vec!["GET".to_owned(), "POST".to_owned()])
+        );
+        assert_eq!(allowed_methods("/v1/keys/desk"), Some(vec!["DELETE".to_owned()]));
+        assert_eq!(allowed_methods("/openapi.json"), Some(vec!["GET".to_owned()]));
+        assert_eq!(allowed_methods("/v1/nowhere"), None);
+        assert_eq!(
+            allowed_methods("/v1/keys/"),
+            None,
+            "a template segment needs a value"
+        );
+    }
 }

@@ -422,15 +422,19 @@ pub struct ListStatementsQuery {
     /// Publisher name, compared case-insensitively with white space folded.
     pub publisher: Option<String>,
     /// Earliest publication date (`YYYY-MM-DD`, inclusive), in the source's own offset.
+    #[param(value_type = Option<String>, format = Date)]
     pub published_after: Option<String>,
     /// Latest publication date (`YYYY-MM-DD`, inclusive), in the source's own offset.
+    #[param(value_type = Option<String>, format = Date)]
     pub published_before: Option<String>,
     /// A contact's whole name, organization or e-mail address (case-insensitive), or phone
     /// number (compared by digits only).
     pub contact: Option<String>,
     /// Page size, 1 to 200 (larger values are capped); 50 by default.
+    #[param(value_type = Option<u64>, minimum = 1)]
     pub limit: Option<String>,
     /// The `next` value of the previous page.
+    #[param(value_type = Option<String>, min_length = 2, pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
 }
 
@@ -439,8 +443,10 @@ pub struct ListStatementsQuery {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page size, 1 to 200 (larger values are capped); 50 by default.
+    #[param(value_type = Option<u64>, minimum = 1)]
     pub limit: Option<String>,
     /// The `next` value of the previous page.
+    #[param(value_type = Option<String>, min_length = 2, pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
 }
 
@@ -576,8 +582,10 @@ pub struct LogEntries {
 #[into_params(parameter_in = Query)]
 pub struct InclusionQuery {
     /// The entry's index (0-based).
+    #[param(required = true, value_type = u64, minimum = 0)]
     pub index: Option<String>,
     /// The tree size to prove against; the latest checkpoint's size by default.
+    #[param(value_type = Option<u64>, minimum = 1)]
     pub tree_size: Option<String>,
 }
 
@@ -586,8 +594,10 @@ pub struct InclusionQuery {
 #[into_params(parameter_in = Query)]
 pub struct ConsistencyQuery {
     /// The older tree size (at least 1).
+    #[param(required = true, value_type = u64, minimum = 1)]
     pub from: Option<String>,
     /// The newer tree size; the latest checkpoint's size by default.
+    #[param(value_type = Option<u64>, minimum = 1)]
     pub to: Option<String>,
 }
 
@@ -596,8 +606,10 @@ pub struct ConsistencyQuery {
 #[into_params(parameter_in = Query)]
 pub struct EntriesQuery {
     /// First index to return (0 by default).
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub start: Option<String>,
     /// How many entries, 1 to 200 (larger values are capped); 50 by default.
+    #[param(value_type = Option<u64>, minimum = 1)]
     pub limit: Option<String>,
 }
 

@@ -61,6 +61,8 @@ pub enum ApiError {
     Invalid(FieldErrors),
     #[error("{0}")]
     NotFound(String),
+    #[error("this resource allows {}", .0.join(", "))]
+    MethodNotAllowed(Vec<String>),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
@@ -150,6 +152,7 @@ impl ApiError {
                 "urn:provenance:problem:conflict",
                 "The request conflicts with stored data",
             ),
+            Self::MethodNotAllowed(_) => ("urn:provenance:problem:method-not-allowed", "Method not allowed"),
             Self::Unauthorized(_) => ("urn:provenance:problem:unauthorized", "A valid API key is needed"),
             Self::Forbidden(_) => (
                 "urn:provenance:problem:forbidden",
@@ -195,6 +198,7 @@ impl ResponseError for ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -228,6 +232,9 @@ impl ResponseError for ApiError {
             }
             Self::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"provenance\""));
+            }
+            Self::MethodNotAllowed(allowed) => {
+                response.insert_header((header::ALLOW, allowed.join(", ")));
             }
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));

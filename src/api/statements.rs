@@ -131,7 +131,7 @@ pub async fn list_statements(
     path = "/v1/statements/{statement_id}",
     tag = "statements",
     operation_id = "get_statement",
-    params(("statement_id" = String, Path, description = "The statement's id (32 hex digits)")),
+    params(("statement_id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The statement's id (32 lowercase hex digits)")),
     responses(
         (status = 200, description = "The statement.", body = StatementRecord),
         (status = 400, response = BadRequestProblem),
@@ -156,7 +156,7 @@ pub async fn get_statement(
     path = "/v1/statements/{statement_id}/versions",
     tag = "statements",
     operation_id = "list_versions",
-    params(("statement_id" = String, Path, description = "The statement's id (32 hex digits)"), PageQuery),
+    params(("statement_id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The statement's id (32 lowercase hex digits)"), PageQuery),
     responses(
         (status = 200, description = "A page of versions.", body = VersionPage),
         (status = 400, response = BadRequestProblem),
@@ -187,7 +187,7 @@ pub async fn list_versions(
     tag = "statements",
     operation_id = "get_version",
     params(
-        ("statement_id" = String, Path, description = "The statement's id (32 hex digits)"),
+        ("statement_id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The statement's id (32 lowercase hex digits)"),
         ("version" = u32, Path, minimum = 1, description = "The version number"),
     ),
     responses(
@@ -217,7 +217,7 @@ pub async fn get_version(
     tag = "statements",
     operation_id = "get_version_content",
     params(
-        ("statement_id" = String, Path, description = "The statement's id (32 hex digits)"),
+        ("statement_id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The statement's id (32 lowercase hex digits)"),
         ("version" = u32, Path, minimum = 1, description = "The version number"),
     ),
     responses(

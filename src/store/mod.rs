@@ -88,8 +88,18 @@ pub enum Ingested {
 pub struct Cursor(Vec<u8>);
 
 impl Cursor {
+    /// Cursors are unpadded base64url; any such text decodes (stray low bits are ignored), so a
+    /// client can only get the form wrong, never the value.
+    const ENCODING: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_encode_padding(false)
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
+    );
+
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
+        Self::ENCODING
             .decode(raw)
             .ok()
             .filter(|bytes| !bytes.is_empty() && bytes.len() <= 4096)
@@ -98,7 +108,7 @@ impl Cursor {
     }
 
     pub fn encode(&self) -> String {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&self.0)
+        Self::ENCODING.encode(&self.0)
     }
 }
 

@@ -429,3 +429,44 @@ async fn bad_paths_and_queries_get_400_unknown_ones_404() {
         }
     }
 }
+
+#[tokio::test]
+async fn undeclared_methods_get_405_with_allow() {
+    let app = spawn_app().await;
+    let cases = [
+        (reqwest::Method::PUT, "/v1/statements", "GET, POST"),
+        (
+            reqwest::Method::DELETE,
+            &*format!("/v1/statements/{}", "0".repeat(32)),
+            "GET",
+        ),
+        (reqwest::Method::POST, "/v1/log/checkpoint", "GET"),
+        (reqwest::Method::PATCH, "/v1/keys/someone", "DELETE"),
+        (reqwest::Method::TRACE, "/healthz", "GET"),
+    ];
+    for (method, path, allow) in cases {
+        let response = app
+            .client
+            .request(method.clone(), format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        let mut allowed: Vec<String> = response.headers()["allow"]
+            .to_str()
+            .unwrap()
+            .split(", ")
+            .map(str::to_owned)
+            .collect();
+        allowed.sort();
+        assert_eq!(allowed.join(", "), allow, "{method} {path}");
+    }
+    assert_eq!(
+        app.get("/v1/nowhere/at/all").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
