@@ -57,6 +57,7 @@ fn version(n: u64) -> (Version, String) {
             ..Metadata::default()
         },
         submitted_by: None,
+        sources: Default::default(),
     };
     let mut salt = [0u8; 32];
     salt[..8].copy_from_slice(&n.to_be_bytes());

@@ -45,6 +45,7 @@ fn populate(data_dir: &Path) {
                 ..Metadata::default()
             },
             submitted_by: None,
+            sources: Default::default(),
         };
         store.ingest(&submission, Utc::now()).unwrap();
     };
@@ -205,6 +206,7 @@ fn a_store_that_lost_history_below_sled_refuses_to_open() {
                     .unwrap(),
                 metadata: Metadata::default(),
                 submitted_by: None,
+                sources: Default::default(),
             };
             store.ingest(&submission, Utc::now()).unwrap();
         }

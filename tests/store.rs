@@ -36,6 +36,7 @@ fn submission(op: &Op) -> Submission {
             ..Metadata::default()
         },
         submitted_by: None,
+        sources: Default::default(),
     }
 }
 

@@ -6,9 +6,9 @@ use utoipa::{IntoParams, ToResponse, ToSchema};
 
 use super::problem::Problem;
 use crate::domain::{
-    leaf_bytes, Contact, Content, ContentType, Email, Field, FieldError, FieldErrors, KeyName, Metadata,
-    Phone, PublishedAt, Salt, Sha256, SourceUrl, Statement, StatementId, Submission, Text, Version,
-    VersionNo,
+    leaf_bytes, Contact, Content, ContentType, Email, Field, FieldError, FieldErrors, FieldSources, KeyName,
+    Metadata, Phone, PublishedAt, Salt, Sha256, Source, SourceUrl, Statement, StatementId, Submission, Text,
+    Version, VersionNo,
 };
 use crate::log::merkle;
 
@@ -102,6 +102,7 @@ impl TryFrom<IngestRequest> for Submission {
         let published_at = errors.take(optional(request.published_at, |raw| {
             PublishedAt::parse("published_at", raw)
         }));
+        let contacts_sent = request.media_contacts.is_some();
         let contacts = request.media_contacts.unwrap_or_default();
         if contacts.len() > MAX_CONTACTS {
             errors.push(FieldError::new(
@@ -125,18 +126,28 @@ impl TryFrom<IngestRequest> for Submission {
                 Some(title),
                 Some(publisher),
                 Some(published_at),
-            ) => Ok(Submission {
-                source_url,
-                content,
-                metadata: Metadata {
-                    content_type: content_type.unwrap_or_default(),
-                    title,
-                    publisher,
-                    published_at,
-                    media_contacts,
-                },
-                submitted_by: None,
-            }),
+            ) => {
+                let supplied = |sent: bool| sent.then_some(Source::Supplied);
+                let sources = FieldSources {
+                    title: supplied(title.is_some()),
+                    publisher: supplied(publisher.is_some()),
+                    published_at: supplied(published_at.is_some()),
+                    media_contacts: supplied(contacts_sent),
+                };
+                Ok(Submission {
+                    source_url,
+                    content,
+                    metadata: Metadata {
+                        content_type: content_type.unwrap_or_default(),
+                        title,
+                        publisher,
+                        published_at,
+                        media_contacts,
+                    },
+                    submitted_by: None,
+                    sources,
+                })
+            }
             _ => Err(FieldError::new("body", "could not be parsed").into()),
         }
     }
@@ -182,6 +193,7 @@ fn parse_contact(input: ContactInput) -> Result<Contact, FieldError> {
     "media_contacts": [{"name": null, "organization": "ACLU National", "phone": "212-549-2666", "email": "media@aclu.org"}],
     "ingested_at": "2026-11-23T14:05:09.123456Z",
     "ingested_by": "newsroom-desk",
+    "field_sources": {"title": "supplied", "publisher": "supplied", "published_at": "supplied", "media_contacts": "supplied"},
     "changed": ["content"],
     "log_index": 41,
     "leaf_hash": "q3Xn0vHhF5b8p2Lw0m9yC1d4e7f0a3b6c9d2e5f8a1b4c7d=",
@@ -209,6 +221,9 @@ pub struct VersionRecord {
     pub ingested_at: String,
     /// The name of the API key that ingested this version.
     pub ingested_by: Option<String>,
+    /// For `title`, `publisher`, `published_at` and `media_contacts`: `supplied` by the client,
+    /// `extracted` from the content, or null when the field is empty.
+    pub field_sources: FieldSourcesRecord,
     /// Fields that differ from the previous version: `content`, `content_type`, `title`,
     /// `publisher`, `published_at`, `media_contacts`. Empty for version 1.
     pub changed: Vec<String>,
@@ -219,6 +234,41 @@ pub struct VersionRecord {
     pub leaf_hash: String,
     /// Hex salt of the leaf's commitment to `media_contacts`.
     pub contacts_salt: String,
+}
+
+/// Where each provenance field came from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+pub struct FieldSourcesRecord {
+    #[schema(value_type = Option<String>, example = "supplied")]
+    pub title: Option<Source>,
+    #[schema(value_type = Option<String>)]
+    pub publisher: Option<Source>,
+    #[schema(value_type = Option<String>, example = "extracted")]
+    pub published_at: Option<Source>,
+    #[schema(value_type = Option<String>, example = "extracted")]
+    pub media_contacts: Option<Source>,
+}
+
+impl From<FieldSources> for FieldSourcesRecord {
+    fn from(sources: FieldSources) -> Self {
+        Self {
+            title: sources.title,
+            publisher: sources.publisher,
+            published_at: sources.published_at,
+            media_contacts: sources.media_contacts,
+        }
+    }
+}
+
+impl From<FieldSourcesRecord> for FieldSources {
+    fn from(record: FieldSourcesRecord) -> Self {
+        Self {
+            title: record.title,
+            publisher: record.publisher,
+            published_at: record.published_at,
+            media_contacts: record.media_contacts,
+        }
+    }
 }
 
 /// A media contact of a version.
@@ -256,6 +306,7 @@ impl From<&Version> for VersionRecord {
                 .collect(),
             ingested_at: super::rfc3339(version.ingested_at),
             ingested_by: version.ingested_by.as_ref().map(ToString::to_string),
+            field_sources: version.sources.into(),
             changed: version
                 .changed
                 .iter()
@@ -353,6 +404,7 @@ impl TryFrom<&VersionRecord> for Version {
             log_index: record.log_index,
             contacts_salt: contacts_salt.ok_or_else(incomplete)?,
             ingested_by: ingested_by.ok_or_else(incomplete)?,
+            sources: record.field_sources.into(),
         })
     }
 }

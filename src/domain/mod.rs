@@ -23,7 +23,9 @@ pub use field_error::{FieldError, FieldErrors};
 pub use key::{KeyName, Role, Token};
 pub use leaf::{contacts_commitment, leaf_bytes, Salt, LEAF_FORMAT};
 pub use published_at::PublishedAt;
-pub use record::{Field, Metadata, Placement, Statement, Submission, Succession, Version};
+pub use record::{
+    Field, FieldSources, Metadata, Placement, Source, Statement, Submission, Succession, Version,
+};
 pub use sha256::Sha256;
 pub use source_url::SourceUrl;
 pub use statement_id::StatementId;

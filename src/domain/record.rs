@@ -21,6 +21,25 @@ pub struct Metadata {
     pub media_contacts: Vec<Contact>,
 }
 
+/// Where a version's provenance field came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Sent by the client.
+    Supplied,
+    /// Read from the content by the extractor, because the client did not send it.
+    Extracted,
+}
+
+/// The source of each provenance field that has a value (`None` where the field is empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FieldSources {
+    pub title: Option<Source>,
+    pub publisher: Option<Source>,
+    pub published_at: Option<Source>,
+    pub media_contacts: Option<Source>,
+}
+
 /// A parsed ingest request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submission {
@@ -29,6 +48,8 @@ pub struct Submission {
     pub metadata: Metadata,
     /// The key that submitted it, when the request was authenticated.
     pub submitted_by: Option<KeyName>,
+    /// Which metadata fields the client sent and which were extracted.
+    pub sources: FieldSources,
 }
 
 impl Submission {
@@ -83,6 +104,9 @@ pub struct Version {
     /// The name of the API key that ingested this version (not part of the log's leaf).
     #[serde(default)]
     pub ingested_by: Option<KeyName>,
+    /// Which metadata fields were supplied and which extracted (not part of the log's leaf).
+    #[serde(default)]
+    pub sources: FieldSources,
 }
 
 /// Where a new version goes in the log, chosen by the store: its leaf's index and the salt of
@@ -139,6 +163,7 @@ impl Version {
             log_index: placement.log_index,
             contacts_salt: placement.contacts_salt,
             ingested_by: submission.submitted_by.clone(),
+            sources: submission.sources,
         }))
     }
 
@@ -195,6 +220,7 @@ mod tests {
                 ..Metadata::default()
             },
             submitted_by: None,
+            sources: FieldSources::default(),
         }
     }
 

@@ -421,6 +421,7 @@ impl Store {
             content,
             metadata: version.metadata.clone(),
             submitted_by: version.ingested_by.clone(),
+            sources: version.sources,
         };
         let id = submission.statement_id();
         let row = self.statement_row(&id)?;

@@ -37,6 +37,8 @@ async fn first_ingest_creates_version_one() {
     assert_eq!(record["media_contacts"][1]["name"], "Ryan Karerat");
     assert_eq!(record["media_contacts"][0]["phone"], "(786) 363-2737");
     assert_eq!(record["changed"], json!([]));
+    let every_field_supplied = json!({"title": "supplied", "publisher": "supplied", "published_at": "supplied", "media_contacts": "supplied"});
+    assert_eq!(record["field_sources"], every_field_supplied);
     assert!(record["ingested_at"].as_str().unwrap().ends_with('Z'));
     let id = record["statement_id"].as_str().unwrap();
     assert_eq!(id.len(), 32);
