@@ -14,6 +14,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::Serve(settings) => {
             init_logging();
             let app = Application::build(&settings)?;
+            app.stop_on_signals()?;
             let host = settings
                 .bind
                 .rsplit_once(':')

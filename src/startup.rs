@@ -66,7 +66,7 @@ impl Application {
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
-        let server = server.listen(listener)?.run();
+        let server = server.disable_signals().listen(listener)?.run();
         Ok(Self {
             port,
             server,
@@ -81,6 +81,22 @@ impl Application {
     /// The store the service writes to, for checks of its invariants ([`Store::audit`]).
     pub fn store(&self) -> Arc<Store> {
         Arc::clone(&self.store)
+    }
+
+    /// Stops the server gracefully on SIGTERM or SIGINT: it stops accepting, finishes what is in
+    /// flight (up to 30 s), and `run_until_stopped` then flushes the store. The handlers are in
+    /// place when this returns, so call it before announcing that the service is ready.
+    pub fn stop_on_signals(&self) -> std::io::Result<()> {
+        use actix_web::rt::signal::unix::{signal, SignalKind};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let handle = self.server.handle();
+        actix_web::rt::spawn(async move {
+            futures_util::future::select(Box::pin(terminate.recv()), Box::pin(interrupt.recv())).await;
+            tracing::info!("stopping: finishing requests in flight, then flushing the store");
+            handle.stop(true).await;
+        });
+        Ok(())
     }
 
     /// A handle that stops the server gracefully.
