@@ -86,22 +86,7 @@ async fn check_everything(client: &reqwest::Client, address: &str, acknowledged:
     let acknowledged = acknowledged.lock().unwrap().clone();
     let mut latest: BTreeMap<String, u64> = BTreeMap::new();
     for ((id, version), (content, record)) in &acknowledged {
-        let path = format!("{address}/v1/statements/{id}/versions/{version}");
-        let stored: Value = client.get(&path).send().await.unwrap().json().await.unwrap();
-        assert_eq!(&stored, record, "acknowledged record {id} v{version}");
-        let bytes = client
-            .get(format!("{path}/content"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        assert_eq!(
-            bytes.as_ref(),
-            content.as_bytes(),
-            "acknowledged content {id} v{version}"
-        );
+        common::assert_version_kept(client, address, record, content).await;
         let entry = latest.entry(id.clone()).or_default();
         *entry = (*entry).max(*version);
     }

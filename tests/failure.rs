@@ -79,21 +79,7 @@ async fn a_failing_disk_never_gets_an_acknowledgement() {
 
     let (mut child, address) = start(data.path(), None);
     for (record, content) in &acknowledged {
-        let path = format!(
-            "{address}/v1/statements/{}/versions/1",
-            record["statement_id"].as_str().unwrap()
-        );
-        let stored: Value = client.get(&path).send().await.unwrap().json().await.unwrap();
-        assert_eq!(&stored, record);
-        let bytes = client
-            .get(format!("{path}/content"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        assert_eq!(bytes.as_ref(), content.as_bytes());
+        common::assert_version_kept(&client, &address, record, content).await;
     }
     child.kill().unwrap();
     child.wait().unwrap();

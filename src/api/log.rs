@@ -5,8 +5,8 @@ use actix_web::{get, web, HttpResponse};
 
 use super::model::*;
 use super::problem::ApiError;
+use super::statements::{unknown_version, version_address};
 use super::{base64, page_params};
-use crate::domain::{StatementId, VersionNo};
 use crate::log::merkle::{self, Hash};
 use crate::store::Store;
 
@@ -182,11 +182,10 @@ pub async fn get_version_proof(
     path: web::Path<(String, String)>,
     store: web::Data<Store>,
 ) -> Result<web::Json<ProofBundle>, ApiError> {
-    let id = StatementId::parse("statement_id", &path.0).map_err(ApiError::BadRequest)?;
-    let n = VersionNo::parse("version", &path.1).map_err(ApiError::BadRequest)?;
+    let (id, n) = version_address(&path)?;
     let bundle = store
         .proof_bundle(&id, n)?
-        .ok_or_else(|| ApiError::NotFound(format!("statement {id} has no version {n}")))?;
+        .ok_or_else(|| unknown_version(&id, n))?;
     Ok(web::Json(ProofBundle {
         format: BUNDLE_FORMAT.to_owned(),
         version: VersionRecord::from(&bundle.version),

@@ -281,7 +281,8 @@ fn statement_id(raw: &str) -> Result<StatementId, ApiError> {
     StatementId::parse("statement_id", raw).map_err(ApiError::BadRequest)
 }
 
-fn version_address(path: &(String, String)) -> Result<(StatementId, VersionNo), ApiError> {
+/// Parses the `{statement_id}/versions/{version}` part of a path.
+pub(super) fn version_address(path: &(String, String)) -> Result<(StatementId, VersionNo), ApiError> {
     let id = statement_id(&path.0)?;
     let n = VersionNo::parse("version", &path.1).map_err(ApiError::BadRequest)?;
     Ok((id, n))
@@ -291,6 +292,6 @@ fn unknown_statement(id: &StatementId) -> ApiError {
     ApiError::NotFound(format!("no statement has the id {id}"))
 }
 
-fn unknown_version(id: &StatementId, n: VersionNo) -> ApiError {
+pub(super) fn unknown_version(id: &StatementId, n: VersionNo) -> ApiError {
     ApiError::NotFound(format!("statement {id} has no version {n}"))
 }

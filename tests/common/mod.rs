@@ -75,3 +75,30 @@ pub fn start(data_dir: &Path) -> (Child, String) {
     command.args(serve_args(data_dir));
     spawn_server(command)
 }
+
+/// Asserts that the service at `address` still serves `record`, a version record it
+/// acknowledged, and exactly `content` as that version's content.
+pub async fn assert_version_kept(
+    client: &reqwest::Client,
+    address: &str,
+    record: &serde_json::Value,
+    content: &str,
+) {
+    let id = record["statement_id"].as_str().expect("a version record");
+    let path = format!("{address}/v1/statements/{id}/versions/{}", record["version"]);
+    let stored: serde_json::Value = client.get(&path).send().await.unwrap().json().await.unwrap();
+    assert_eq!(&stored, record, "acknowledged record at {path}");
+    let bytes = client
+        .get(format!("{path}/content"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        bytes.as_ref(),
+        content.as_bytes(),
+        "acknowledged content at {path}"
+    );
+}
