@@ -5,6 +5,8 @@
 //! - [`store`]: the only code that touches sled: key layout, encoding, invariants, the one
 //!   write path.
 //! - [`log`]: the transparency log: RFC 6962 Merkle tree maths and C2SP signed checkpoints.
+//! - [`extract`]: pure text extraction from a statement's content: title, date, dateline,
+//!   media contacts, speakers and quotes, organizations, URLs, kind and page boilerplate.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
 //! - [`config`]: the command line and settings; [`startup`]: assembling the service;
 //!   [`cli`]: the offline commands (fsck, export, import).
@@ -13,6 +15,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod extract;
 pub mod log;
 pub mod startup;
 pub mod store;
