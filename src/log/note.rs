@@ -116,15 +116,8 @@ impl NoteSigner {
         let rest = encoded
             .strip_prefix(PRIVATE_KEY_PREFIX)
             .ok_or(malformed("it must start with PRIVATE+KEY+"))?;
-        let (name, written_key_id, key) =
-            split_key_string(rest).ok_or(malformed("expected PRIVATE+KEY+<name>+<key id>+<key>"))?;
-        check_key_name(name)?;
-        let written_key_id =
-            parse_key_id(written_key_id).ok_or(malformed("the key id must be 8 hex digits"))?;
-        let key = BASE64
-            .decode(key)
-            .map_err(|_| malformed("the key is not valid base64"))?;
-        let seed = ed25519_key_bytes(&key, malformed("wrong key length"))?;
+        let (name, written_key_id, seed) =
+            parse_key_parts(rest, malformed, "expected PRIVATE+KEY+<name>+<key id>+<key>")?;
         let signer = Self::from_seed(name, &seed);
         check_key_id(written_key_id, signer.key_id)?;
         Ok(signer)
@@ -188,20 +181,30 @@ pub struct NoteVerifier {
     verifying_key: VerifyingKey,
 }
 
+/// Parses the `<name>+<hex key id>+<base64(0x01 ‖ 32 key bytes)>` part shared by private and
+/// verifier keys, reporting malformed parts with `malformed`.
+fn parse_key_parts<'a>(
+    encoded: &'a str,
+    malformed: fn(&'static str) -> NoteError,
+    expected_form: &'static str,
+) -> Result<(&'a str, [u8; KEY_ID_LEN], [u8; 32]), NoteError> {
+    let (name, written_key_id, key) = split_key_string(encoded).ok_or(malformed(expected_form))?;
+    check_key_name(name)?;
+    let written_key_id = parse_key_id(written_key_id).ok_or(malformed("the key id must be 8 hex digits"))?;
+    let key = BASE64
+        .decode(key)
+        .map_err(|_| malformed("the key is not valid base64"))?;
+    let key = ed25519_key_bytes(&key, malformed("wrong key length"))?;
+    Ok((name, written_key_id, key))
+}
+
 impl NoteVerifier {
     /// Parses the verifier key string `<name>+<hex key id>+<base64(0x01 || public key)>`, checking that
     /// the key id matches the key.
     pub fn parse(encoded: &str) -> Result<Self, NoteError> {
         let malformed = NoteError::MalformedVerifierKey;
-        let (name, written_key_id, key) =
-            split_key_string(encoded).ok_or(malformed("expected <name>+<key id>+<key>"))?;
-        check_key_name(name)?;
-        let written_key_id =
-            parse_key_id(written_key_id).ok_or(malformed("the key id must be 8 hex digits"))?;
-        let key = BASE64
-            .decode(key)
-            .map_err(|_| malformed("the key is not valid base64"))?;
-        let public_key = ed25519_key_bytes(&key, malformed("wrong key length"))?;
+        let (name, written_key_id, public_key) =
+            parse_key_parts(encoded, malformed, "expected <name>+<key id>+<key>")?;
         let verifying_key = VerifyingKey::from_bytes(&public_key)
             .map_err(|_| malformed("the key is not a valid Ed25519 public key"))?;
         let computed_key_id = key_id(name, &verifying_key);
