@@ -246,21 +246,21 @@ async fn main() -> anyhow::Result<()> {
             format!("{baseline_address}/content"),
         ),
     ];
-    for (name, real, memory) in reads {
-        let get = |url: String| {
-            let client = client.clone();
-            move |_| {
-                let (client, url) = (client.clone(), url.clone());
-                async move {
-                    client
-                        .get(url)
-                        .send()
-                        .await
-                        .map(|r| r.status())
-                        .unwrap_or_default()
-                }
+    let get = |url: String| {
+        let client = client.clone();
+        move |_| {
+            let (client, url) = (client.clone(), url.clone());
+            async move {
+                client
+                    .get(url)
+                    .send()
+                    .await
+                    .map(|r| r.status())
+                    .unwrap_or_default()
             }
-        };
+        }
+    };
+    for (name, real, memory) in reads {
         let base = drive(16, duration, get(memory)).await;
         let service = drive(16, duration, get(real)).await;
         println!(
@@ -274,21 +274,7 @@ async fn main() -> anyhow::Result<()> {
             service.rate() / base.rate()
         );
     }
-    let hashes = {
-        let (client, url) = (client.clone(), format!("{address}/v1/hashes/{sha}"));
-        drive(16, duration, move |_| {
-            let (client, url) = (client.clone(), url.clone());
-            async move {
-                client
-                    .get(url)
-                    .send()
-                    .await
-                    .map(|r| r.status())
-                    .unwrap_or_default()
-            }
-        })
-        .await
-    };
+    let hashes = drive(16, duration, get(format!("{address}/v1/hashes/{sha}"))).await;
     println!("{}", hashes.line("GET /v1/hashes/{sha256}, 16 clients"));
 
     let checkpoint = client
