@@ -18,6 +18,9 @@ use crate::store::{ApiKey, Store};
 
 type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock>;
 
+/// The POST endpoints that only read: public like every read, unless reads need a key.
+const QUERIES_SENT_AS_POST: &[&str] = &["/v1/extract"];
+
 /// How many remembered rate-limit buckets trigger forgetting the idle ones.
 const BUCKETS_BEFORE_PRUNING: usize = 10_000;
 
@@ -111,7 +114,8 @@ fn identify(req: &ServiceRequest) -> Result<Caller, ApiError> {
                 .peer_addr()
                 .map_or_else(String::new, |peer| peer.ip().to_string());
             policy.check_rate(policy.per_address.as_ref(), address)?;
-            let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+            let reading =
+                matches!(*req.method(), Method::GET | Method::HEAD) || QUERIES_SENT_AS_POST.contains(&path);
             if reading && policy.reads_need_key {
                 return Err(ApiError::Unauthorized(
                     "this registry requires an API key for reads".into(),

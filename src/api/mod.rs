@@ -3,6 +3,7 @@
 
 pub mod access;
 mod body;
+mod extract;
 mod hashes;
 mod health;
 mod keys;
@@ -44,6 +45,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         statements::list_versions,
         statements::get_version,
         statements::get_version_content,
+        extract::extract_statement,
         hashes::get_hash,
         log::get_version_proof,
         log::get_checkpoint,
@@ -124,6 +126,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(statements::list_versions)
         .service(statements::get_version)
         .service(statements::get_version_content)
+        .service(extract::extract_statement)
         .service(hashes::get_hash)
         .service(log::get_version_proof)
         .service(log::get_checkpoint)

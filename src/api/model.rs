@@ -8,16 +8,9 @@ use super::problem::Problem;
 use crate::domain::{
     leaf_bytes, Contact, Content, ContentType, Email, Field, FieldError, FieldErrors, FieldSources, KeyName,
     Metadata, Phone, PublishedAt, Salt, Sha256, Source, SourceUrl, Statement, StatementId, Submission, Text,
-    Version, VersionNo,
+    Version, VersionNo, MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
 };
 use crate::log::merkle;
-
-/// The longest title accepted, in characters.
-pub const MAX_TITLE_CHARS: usize = 1000;
-/// The longest publisher name accepted, in characters.
-pub const MAX_PUBLISHER_CHARS: usize = 300;
-/// The most media contacts one version may list.
-pub const MAX_CONTACTS: usize = 50;
 
 /// A statement to ingest. Only `source_url` and `content` are required; the server sets
 /// everything else a version record holds, and refuses any other field.
@@ -73,37 +66,46 @@ pub struct ContactInput {
     pub email: Option<String>,
 }
 
-impl TryFrom<IngestRequest> for Submission {
-    type Error = FieldErrors;
+/// An ingest request parsed into domain types, with its source URL when it has one.
+pub struct ParsedRequest {
+    pub source_url: Option<SourceUrl>,
+    pub content: Content,
+    pub metadata: Metadata,
+    pub sources: FieldSources,
+}
 
-    fn try_from(request: IngestRequest) -> Result<Self, FieldErrors> {
+impl IngestRequest {
+    /// Parses every field, collecting all errors; `source_url` is refused when missing only if
+    /// `url_required`.
+    pub fn parse(self, url_required: bool) -> Result<ParsedRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let source_url = errors.take(
-            required("source_url", request.source_url).and_then(|raw| SourceUrl::parse("source_url", &raw)),
-        );
+        let source_url = match self.source_url {
+            None if url_required => {
+                errors.push(FieldError::new("source_url", "is required"));
+                None
+            }
+            raw => errors.take(optional(raw, |raw| SourceUrl::parse("source_url", raw))),
+        };
         let content =
-            errors.take(required("content", request.content).and_then(|raw| Content::parse("content", raw)));
-        let claimed = request
-            .sha256
-            .map(|raw| Sha256::parse("sha256", &raw))
-            .transpose();
+            errors.take(required("content", self.content).and_then(|raw| Content::parse("content", raw)));
+        let claimed = self.sha256.map(|raw| Sha256::parse("sha256", &raw)).transpose();
         if let (Some(content), Some(Some(claimed))) = (&content, errors.take(claimed)) {
             errors.take(content.check_claimed_digest("sha256", claimed));
         }
-        let content_type = errors.take(optional(request.content_type, |raw| {
+        let content_type = errors.take(optional(self.content_type, |raw| {
             ContentType::parse("content_type", raw)
         }));
-        let title = errors.take(optional(request.title, |raw| {
+        let title = errors.take(optional(self.title, |raw| {
             Text::parse("title", raw, MAX_TITLE_CHARS)
         }));
-        let publisher = errors.take(optional(request.publisher, |raw| {
+        let publisher = errors.take(optional(self.publisher, |raw| {
             Text::parse("publisher", raw, MAX_PUBLISHER_CHARS)
         }));
-        let published_at = errors.take(optional(request.published_at, |raw| {
+        let published_at = errors.take(optional(self.published_at, |raw| {
             PublishedAt::parse("published_at", raw)
         }));
-        let contacts_sent = request.media_contacts.is_some();
-        let contacts = request.media_contacts.unwrap_or_default();
+        let contacts_sent = self.media_contacts.is_some();
+        let contacts = self.media_contacts.unwrap_or_default();
         if contacts.len() > MAX_CONTACTS {
             errors.push(FieldError::new(
                 "media_contacts",
@@ -134,7 +136,7 @@ impl TryFrom<IngestRequest> for Submission {
                     published_at: supplied(published_at.is_some()),
                     media_contacts: supplied(contacts_sent),
                 };
-                Ok(Submission {
+                Ok(ParsedRequest {
                     source_url,
                     content,
                     metadata: Metadata {
@@ -144,12 +146,29 @@ impl TryFrom<IngestRequest> for Submission {
                         published_at,
                         media_contacts,
                     },
-                    submitted_by: None,
                     sources,
                 })
             }
             _ => Err(FieldError::new("body", "could not be parsed").into()),
         }
+    }
+}
+
+impl TryFrom<IngestRequest> for Submission {
+    type Error = FieldErrors;
+
+    fn try_from(request: IngestRequest) -> Result<Self, FieldErrors> {
+        let parsed = request.parse(true)?;
+        let source_url = parsed
+            .source_url
+            .ok_or_else(|| FieldError::new("source_url", "is required"))?;
+        Ok(Submission {
+            source_url,
+            content: parsed.content,
+            metadata: parsed.metadata,
+            submitted_by: None,
+            sources: parsed.sources,
+        })
     }
 }
 
@@ -280,16 +299,25 @@ pub struct ContactRecord {
     pub email: Option<String>,
 }
 
-impl From<&Version> for VersionRecord {
-    fn from(version: &Version) -> Self {
-        let metadata = &version.metadata;
+/// A version's provenance metadata as the API shows it, with where each field came from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MetadataRecord {
+    /// `text/plain`, `text/html` or `text/markdown`.
+    pub content_type: String,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    /// The publication date as the source gave it (a date, or a date-time with offset).
+    pub published_at: Option<String>,
+    pub media_contacts: Vec<ContactRecord>,
+    /// For `title`, `publisher`, `published_at` and `media_contacts`: `supplied` by the client,
+    /// `extracted` from the content, or null when the field is empty.
+    pub field_sources: FieldSourcesRecord,
+}
+
+impl MetadataRecord {
+    pub fn new(metadata: &Metadata, sources: FieldSources) -> Self {
         let text = |value: &Option<Text>| value.as_ref().map(ToString::to_string);
         Self {
-            statement_id: version.statement_id.to_string(),
-            version: version.version.get(),
-            source_url: version.source_url.to_string(),
-            sha256: version.sha256.to_hex(),
-            content_length: version.content_length,
             content_type: metadata.content_type.as_str().to_owned(),
             title: text(&metadata.title),
             publisher: text(&metadata.publisher),
@@ -304,9 +332,35 @@ impl From<&Version> for VersionRecord {
                     email: contact.email.as_ref().map(ToString::to_string),
                 })
                 .collect(),
+            field_sources: sources.into(),
+        }
+    }
+}
+
+impl From<&Version> for VersionRecord {
+    fn from(version: &Version) -> Self {
+        let MetadataRecord {
+            content_type,
+            title,
+            publisher,
+            published_at,
+            media_contacts,
+            field_sources,
+        } = MetadataRecord::new(&version.metadata, version.sources);
+        Self {
+            statement_id: version.statement_id.to_string(),
+            version: version.version.get(),
+            source_url: version.source_url.to_string(),
+            sha256: version.sha256.to_hex(),
+            content_length: version.content_length,
+            content_type,
+            title,
+            publisher,
+            published_at,
+            media_contacts,
             ingested_at: super::rfc3339(version.ingested_at),
             ingested_by: version.ingested_by.as_ref().map(ToString::to_string),
-            field_sources: version.sources.into(),
+            field_sources,
             changed: version
                 .changed
                 .iter()

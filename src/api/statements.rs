@@ -19,6 +19,11 @@ use crate::store::{contact_term, Ingested, StatementFilter, Store};
 /// repeats the latest version exactly (same content and metadata), in which case nothing is
 /// created and that version is returned with 200. The answer is sent only once the write is
 /// durable on disk.
+///
+/// A title, publication date or media-contact list the client does not send is read from the
+/// content by the extractor (as `POST /v1/extract` shows), and `field_sources` marks it
+/// `extracted`; the client's values always win, and an explicit empty `media_contacts` list
+/// counts as sent. What the extractor does not find stays empty.
 #[utoipa::path(
     post,
     path = "/v1/statements",
@@ -55,7 +60,15 @@ pub async fn create_statement(
     let mut submission = Submission::try_from(request)?;
     submission.submitted_by = Some(caller.name);
     let store = store.into_inner();
-    let outcome = blocking(move || store.ingest(&submission, Utc::now())).await?;
+    let outcome = blocking(move || {
+        if submission.lacks_extractable_fields() {
+            if let Some(extraction) = submission.read_content() {
+                submission.fill_from(&extraction);
+            }
+        }
+        store.ingest(&submission, Utc::now())
+    })
+    .await?;
     let (status, version) = match outcome {
         Ingested::Created(version) => (StatusCode::CREATED, version),
         Ingested::Unchanged(version) => (StatusCode::OK, version),

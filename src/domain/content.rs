@@ -45,6 +45,10 @@ impl Content {
         self.text.as_bytes()
     }
 
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
     pub fn len(&self) -> u64 {
         self.text.len() as u64
     }

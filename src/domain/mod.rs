@@ -6,6 +6,7 @@
 
 mod contact;
 mod content;
+mod extracted;
 mod field_error;
 mod key;
 mod leaf;
@@ -19,12 +20,14 @@ mod version_no;
 
 pub use contact::{Contact, Email, Phone, MAX_CONTACT_TEXT_CHARS};
 pub use content::{Content, ContentType};
+pub use extracted::fill_unsent;
 pub use field_error::{FieldError, FieldErrors};
 pub use key::{KeyName, Role, Token};
 pub use leaf::{contacts_commitment, leaf_bytes, Salt, LEAF_FORMAT};
 pub use published_at::PublishedAt;
 pub use record::{
     Field, FieldSources, Metadata, Placement, Source, Statement, Submission, Succession, Version,
+    MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
 };
 pub use sha256::Sha256;
 pub use source_url::SourceUrl;

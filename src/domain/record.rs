@@ -10,6 +10,13 @@ use super::{
     VersionNo,
 };
 
+/// The longest title accepted, in characters.
+pub const MAX_TITLE_CHARS: usize = 1000;
+/// The longest publisher name accepted, in characters.
+pub const MAX_PUBLISHER_CHARS: usize = 300;
+/// The most media contacts one version may list.
+pub const MAX_CONTACTS: usize = 50;
+
 /// The provenance metadata of a version: everything but the URL and the text. A change in any
 /// of these makes a new version.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -24,6 +24,7 @@ mod title;
 mod tokens;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use boilerplate::{find_boilerplate, is_furniture};
 use contacts::find_contacts;
@@ -64,7 +65,7 @@ impl ContentKind {
 }
 
 /// A byte range `start..end` of [`Extraction::text`], on char boundaries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ToSchema)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -90,7 +91,7 @@ impl Span {
 }
 
 /// Everything extracted from one statement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Extraction {
     /// The text the spans refer to: the input itself for plain text and markdown, the text a
     /// reader sees for HTML.
@@ -108,7 +109,7 @@ pub struct Extraction {
 }
 
 /// The statement's headline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Title {
     pub text: String,
     pub span: Span,
@@ -116,7 +117,7 @@ pub struct Title {
 }
 
 /// When the statement was published.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PublicationDate {
     /// `YYYY-MM-DD`, or RFC 3339 with its offset (`2009-07-15T13:33:00-04:00`) when the text
     /// gives both a time and a zone.
@@ -128,14 +129,14 @@ pub struct PublicationDate {
 }
 
 /// The place a statement is issued from (`MIAMI` in `MIAMI— …`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Dateline {
     pub place: String,
     pub span: Span,
     pub confidence: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactKind {
     Person,
@@ -143,7 +144,7 @@ pub enum ContactKind {
 }
 
 /// A person or an office to call about the statement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct MediaContact {
     pub kind: ContactKind,
     pub name: Option<String>,
@@ -160,7 +161,7 @@ pub struct MediaContact {
 }
 
 /// A person quoted in the statement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Speaker {
     pub name: String,
     /// As the text gives it: `director of immigration policy and campaigns`.
@@ -175,14 +176,14 @@ pub struct Speaker {
 
 /// What a speaker said: the words between the quotation marks (paragraphs separated by a
 /// blank line, the marks that reopen them left out).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Quote {
     pub text: String,
     pub span: Span,
     pub confidence: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Organization {
     pub name: String,
     /// Its first mention.
@@ -190,7 +191,7 @@ pub struct Organization {
     pub confidence: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct UrlMention {
     pub url: String,
     /// Its first mention.
@@ -198,7 +199,7 @@ pub struct UrlMention {
     pub confidence: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StatementKind {
     ActionAlert,
@@ -210,14 +211,14 @@ pub enum StatementKind {
 }
 
 /// Page furniture: text on the page that is not part of the statement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Boilerplate {
     pub reason: BoilerplateReason,
     pub span: Span,
     pub confidence: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BoilerplateReason {
     OutdatedBrowser,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use crate::helpers::{independent_sha256, spawn_app};
 
-fn corpus_dir() -> PathBuf {
+pub fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("PROVENANCE_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds"));

@@ -76,6 +76,16 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// POSTs `body` as JSON without an API key.
+    pub async fn post_json_anonymously(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client
             .get(format!("{}{path}", self.address))

@@ -8,6 +8,7 @@ mod concurrency;
 mod corpus;
 mod docs;
 mod errors;
+mod extraction;
 mod helpers;
 mod ingest;
 mod listing;
