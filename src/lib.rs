@@ -7,6 +7,8 @@
 //! - [`log`]: the transparency log: RFC 6962 Merkle tree maths and C2SP signed checkpoints.
 //! - [`extract`]: pure text extraction from a statement's content: title, date, dateline,
 //!   media contacts, speakers and quotes, organizations, URLs, kind and page boilerplate.
+//! - [`text`]: pure text comparison: the `norm-v1` normalization, word shingles and passage
+//!   alignment, word diffs.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
 //! - [`config`]: the command line and settings; [`startup`]: assembling the service;
 //!   [`cli`]: the offline commands (fsck, export, import).
@@ -19,3 +21,4 @@ pub mod extract;
 pub mod log;
 pub mod startup;
 pub mod store;
+pub mod text;

@@ -1,0 +1,527 @@
+//! What changed between two versions of a statement: word operations with byte ranges into
+//! both versions, a conventional unified diff of lines, an HTML rendering of the word
+//! operations, and whether the change is only cosmetic.
+//!
+//! # Word operations
+//!
+//! [`diff_words`] cuts both texts into tokens: maximal runs of word characters (letters,
+//! digits, combining marks: [`is_word_char`]), maximal runs of whitespace, and every other
+//! character on its own. The token sequences are diffed with the patience algorithm of the
+//! `similar` crate, then:
+//!
+//! - adjacent changes merge, and a run of spaces or tabs (no line break) between two changes
+//!   joins them, so a rewritten phrase reads as one deletion and one insertion rather than a
+//!   word-by-word interleaving;
+//! - each change becomes a [`DiffKind::Delete`] of its old text (when it has one) followed by an
+//!   [`DiffKind::Insert`] of its new text (when it has one).
+//!
+//! So no two adjacent operations have the same kind, the `old` ranges of the operations tile
+//! the old text in order and their `new` ranges tile the new text: the texts of the `equal` and
+//! `insert` operations, concatenated, are the new text, and those of the `equal` and `delete`
+//! operations are the old one. An `insert` has an empty `old` range at the place it goes in the
+//! old text, a `delete` an empty `new` range.
+
+use std::ops::Range;
+
+use serde::Serialize;
+use similar::{capture_diff_slices, Algorithm, DiffTag, TextDiff};
+
+use super::words::{is_word_char, words};
+
+/// The kind of a [`DiffOp`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffKind {
+    Equal,
+    Insert,
+    Delete,
+}
+
+/// One operation of a [`WordDiff`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffOp {
+    pub kind: DiffKind,
+    /// A byte range of the old text (empty for an insertion: where it goes).
+    pub old: Range<usize>,
+    /// A byte range of the new text (empty for a deletion: where it was).
+    pub new: Range<usize>,
+    /// The text of the operation: the old text's for `delete`, the new text's otherwise.
+    pub text: String,
+}
+
+/// What changed from an old text to a new one (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WordDiff {
+    pub ops: Vec<DiffOp>,
+    /// The characters (not bytes) of the `insert` operations.
+    pub chars_added: usize,
+    /// The characters (not bytes) of the `delete` operations.
+    pub chars_removed: usize,
+}
+
+/// The word operations that turn `old` into `new`.
+pub fn diff_words(old: &str, new: &str) -> WordDiff {
+    let old_bounds = token_bounds(old);
+    let new_bounds = token_bounds(new);
+    let old_tokens = tokens(old, &old_bounds);
+    let new_tokens = tokens(new, &new_bounds);
+    let byte_range = |bounds: &[usize], tokens: Range<usize>| {
+        let start = bounds.get(tokens.start).copied().unwrap_or_default();
+        start..bounds.get(tokens.end).copied().unwrap_or(start)
+    };
+    let mut stretches: Vec<Stretch> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, &old_tokens, &new_tokens) {
+        let (tag, old_tokens, new_tokens) = op.as_tag_tuple();
+        let stretch = Stretch {
+            changed: tag != DiffTag::Equal,
+            old: byte_range(&old_bounds, old_tokens),
+            new: byte_range(&new_bounds, new_tokens),
+        };
+        push_stretch(old, stretch, &mut stretches);
+    }
+    let mut diff = WordDiff {
+        ops: Vec::new(),
+        chars_added: 0,
+        chars_removed: 0,
+    };
+    for stretch in stretches {
+        let old_text = old.get(stretch.old.clone()).unwrap_or_default();
+        let new_text = new.get(stretch.new.clone()).unwrap_or_default();
+        if !stretch.changed {
+            diff.ops.push(DiffOp {
+                kind: DiffKind::Equal,
+                old: stretch.old,
+                new: stretch.new,
+                text: new_text.to_owned(),
+            });
+            continue;
+        }
+        if !old_text.is_empty() {
+            diff.chars_removed += old_text.chars().count();
+            diff.ops.push(DiffOp {
+                kind: DiffKind::Delete,
+                old: stretch.old.clone(),
+                new: stretch.new.start..stretch.new.start,
+                text: old_text.to_owned(),
+            });
+        }
+        if !new_text.is_empty() {
+            diff.chars_added += new_text.chars().count();
+            diff.ops.push(DiffOp {
+                kind: DiffKind::Insert,
+                old: stretch.old.end..stretch.old.end,
+                new: stretch.new,
+                text: new_text.to_owned(),
+            });
+        }
+    }
+    diff
+}
+
+/// A conventional unified diff of the lines of `old` and `new` (`---`/`+++` headers with the
+/// labels, `@@` hunks with three lines of context, `\ No newline at end of file` where it
+/// applies); empty when the texts are equal. Line breaks in the labels become spaces.
+pub fn unified(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
+    let one_line = |label: &str| label.replace(['\r', '\n'], " ");
+    TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&one_line(old_label), &one_line(new_label))
+        .to_string()
+}
+
+/// The operations of `diff` as HTML: for each operation in order, its text HTML-escaped
+/// (`&`, `<`, `>`, `"`, `'`), as is for `equal`, within `<del>…</del>` for `delete` and
+/// `<ins>…</ins>` for `insert`. Line breaks and other whitespace are kept as they are, for a
+/// `<pre>` element or `white-space: pre-wrap`; there is no other markup.
+pub fn html(diff: &WordDiff) -> String {
+    let mut output = String::new();
+    for op in &diff.ops {
+        let (open, close) = match op.kind {
+            DiffKind::Equal => ("", ""),
+            DiffKind::Insert => ("<ins>", "</ins>"),
+            DiffKind::Delete => ("<del>", "</del>"),
+        };
+        output.push_str(open);
+        push_escaped(&op.text, &mut output);
+        output.push_str(close);
+    }
+    output
+}
+
+/// Whether `old` and `new` differ only in whitespace, punctuation, quote and dash styles,
+/// letter case, Unicode form, or within their ignored ranges (page boilerplate): whether their
+/// word keys ([`super::words`]) are the same. True for equal texts too.
+pub fn is_cosmetic(old: &str, new: &str, old_ignore: &[Range<usize>], new_ignore: &[Range<usize>]) -> bool {
+    let old_words = words(old, old_ignore);
+    let new_words = words(new, new_ignore);
+    old_words
+        .iter()
+        .map(|word| &word.key)
+        .eq(new_words.iter().map(|word| &word.key))
+}
+
+/// A stretch of both texts, changed or not, in byte ranges.
+struct Stretch {
+    changed: bool,
+    old: Range<usize>,
+    new: Range<usize>,
+}
+
+/// Appends `stretch`, merging it into the change before it, and joining two changes
+/// separated by nothing but spaces or tabs.
+fn push_stretch(old: &str, stretch: Stretch, stretches: &mut Vec<Stretch>) {
+    if stretch.changed {
+        if let [.., before_blank, blank] = stretches.as_slice() {
+            let is_blank = |range: &Range<usize>| {
+                old.get(range.clone()).is_some_and(|text| {
+                    text.chars()
+                        .all(|character| character == ' ' || character == '\t')
+                })
+            };
+            if before_blank.changed && !blank.changed && is_blank(&blank.old) {
+                stretches.pop();
+            }
+        }
+        if let Some(previous) = stretches.last_mut().filter(|previous| previous.changed) {
+            previous.old.end = stretch.old.end;
+            previous.new.end = stretch.new.end;
+            return;
+        }
+    }
+    stretches.push(stretch);
+}
+
+/// The byte offsets where the tokens of `text` start, and then its length.
+fn token_bounds(text: &str) -> Vec<usize> {
+    #[derive(PartialEq)]
+    enum Class {
+        Word,
+        Space,
+        Other,
+    }
+    let class = |character: char| {
+        if is_word_char(character) {
+            Class::Word
+        } else if character.is_whitespace() {
+            Class::Space
+        } else {
+            Class::Other
+        }
+    };
+    let mut bounds = Vec::new();
+    let mut previous = None;
+    for (index, character) in text.char_indices() {
+        let current = class(character);
+        if current == Class::Other || previous.as_ref() != Some(&current) {
+            bounds.push(index);
+        }
+        previous = Some(current);
+    }
+    bounds.push(text.len());
+    bounds
+}
+
+/// The tokens of `text` between consecutive `bounds`.
+fn tokens<'a>(text: &'a str, bounds: &[usize]) -> Vec<&'a str> {
+    bounds
+        .windows(2)
+        .map(|pair| text.get(pair[0]..pair[1]).unwrap_or_default())
+        .collect()
+}
+
+fn push_escaped(text: &str, output: &mut String) {
+    for character in text.chars() {
+        match character {
+            '&' => output.push_str("&amp;"),
+            '<' => output.push_str("&lt;"),
+            '>' => output.push_str("&gt;"),
+            '"' => output.push_str("&quot;"),
+            '\'' => output.push_str("&#39;"),
+            _ => output.push(character),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::ignore::to_ranges;
+    use proptest::prelude::*;
+    use DiffKind::{Delete, Equal, Insert};
+
+    /// The operations as `(kind, text)`, for compact expectations.
+    fn ops(old: &str, new: &str) -> Vec<(DiffKind, String)> {
+        diff_words(old, new)
+            .ops
+            .into_iter()
+            .map(|op| (op.kind, op.text))
+            .collect()
+    }
+
+    fn op(kind: DiffKind, text: &str) -> (DiffKind, String) {
+        (kind, text.to_owned())
+    }
+
+    #[test]
+    fn diffs_words() {
+        assert_eq!(
+            ops("The law is clear.", "The law is very clear!"),
+            [
+                op(Equal, "The law is "),
+                op(Insert, "very "),
+                op(Equal, "clear"),
+                op(Delete, "."),
+                op(Insert, "!"),
+            ]
+        );
+        assert_eq!(
+            ops("the quick brown fox", "a slow brown fox"),
+            [
+                op(Delete, "the quick"),
+                op(Insert, "a slow"),
+                op(Equal, " brown fox")
+            ],
+            "a space between two changes joins them"
+        );
+        assert_eq!(
+            ops("one\ntwo", "uno\ndos"),
+            [
+                op(Delete, "one"),
+                op(Insert, "uno"),
+                op(Equal, "\n"),
+                op(Delete, "two"),
+                op(Insert, "dos"),
+            ],
+            "a line break keeps changes apart"
+        );
+        assert_eq!(ops("same", "same"), [op(Equal, "same")], "equal texts");
+        assert_eq!(ops("", ""), [], "both empty");
+    }
+
+    #[test]
+    fn diffs_from_and_to_nothing() {
+        let added = diff_words("", "Né ici");
+        assert_eq!(
+            added.ops,
+            [DiffOp {
+                kind: Insert,
+                old: 0..0,
+                new: 0..7,
+                text: "Né ici".to_owned(),
+            }]
+        );
+        assert_eq!(
+            (added.chars_added, added.chars_removed),
+            (6, 0),
+            "chars, not bytes"
+        );
+        let removed = diff_words("Né ici", "");
+        assert_eq!(
+            removed.ops,
+            [DiffOp {
+                kind: Delete,
+                old: 0..7,
+                new: 0..0,
+                text: "Né ici".to_owned(),
+            }]
+        );
+        assert_eq!((removed.chars_added, removed.chars_removed), (0, 6));
+    }
+
+    #[test]
+    fn ranges_are_bytes_of_multibyte_text() {
+        let old = "Café — “oui” 😀 fin";
+        let new = "Café – «non» 😀 fin";
+        let diff = diff_words(old, new);
+        for op in &diff.ops {
+            let source = if op.kind == Delete {
+                &old[op.old.clone()]
+            } else {
+                &new[op.new.clone()]
+            };
+            assert_eq!(source, op.text, "{op:?}");
+        }
+        assert_eq!(
+            ops(old, new),
+            [
+                op(Equal, "Café "),
+                op(Delete, "— “oui”"),
+                op(Insert, "– «non»"),
+                op(Equal, " 😀 fin"),
+            ]
+        );
+        assert_eq!((diff.chars_added, diff.chars_removed), (7, 7));
+    }
+
+    #[test]
+    fn serializes_kinds_in_lower_case() {
+        let json = serde_json::to_value(diff_words("a", "b")).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "ops": [
+                    {
+                        "kind": "delete",
+                        "old": {"start": 0, "end": 1},
+                        "new": {"start": 0, "end": 0},
+                        "text": "a",
+                    },
+                    {
+                        "kind": "insert",
+                        "old": {"start": 1, "end": 1},
+                        "new": {"start": 0, "end": 1},
+                        "text": "b",
+                    },
+                ],
+                "chars_added": 1,
+                "chars_removed": 1,
+            })
+        );
+    }
+
+    #[test]
+    fn writes_a_unified_diff() {
+        let old = "MIAMI — The law is clear.\nWe urge others to hold their ground.\n";
+        let new = "MIAMI — The law is clear.\nWe urge every city to hold its ground.\n";
+        assert_eq!(
+            unified(old, new, "v1", "v2\nv3"),
+            "--- v1\n+++ v2 v3\n@@ -1,2 +1,2 @@\n MIAMI — The law is clear.\n\
+             -We urge others to hold their ground.\n+We urge every city to hold its ground.\n"
+        );
+        assert_eq!(
+            unified("a", "b", "old", "new"),
+            "--- old\n+++ new\n@@ -1 +1 @@\n\
+             -a\n\\ No newline at end of file\n\
+             +b\n\\ No newline at end of file\n"
+        );
+        assert_eq!(unified(old, old, "v1", "v2"), "", "equal texts");
+        assert_eq!(unified("", "", "v1", "v2"), "", "empty texts");
+    }
+
+    #[test]
+    fn renders_html() {
+        let diff = diff_words("Say <b>\"no\"</b> & go", "Say <b>'yes'</b> & go\nnow");
+        assert_eq!(
+            html(&diff),
+            "Say &lt;b&gt;<del>&quot;no&quot;</del><ins>&#39;yes&#39;</ins>&lt;/b&gt; \
+             &amp; go<ins>\nnow</ins>"
+        );
+        assert_eq!(html(&diff_words("", "")), "");
+    }
+
+    #[test]
+    fn cosmetic_changes_keep_the_words() {
+        let release = "“We urge others to hold their ground — the law is on our side.”";
+        let cases = [
+            (release, release, &[][..], &[][..], true, "equal texts"),
+            (
+                release,
+                "\"We urge others to hold their ground - the law\nis on our side\"",
+                &[],
+                &[],
+                true,
+                "quotes, dash, line break, punctuation",
+            ),
+            (
+                release,
+                "“WE URGE OTHERS TO HOLD THEIR GROUND — THE LAW IS ON OUR SIDE.”",
+                &[],
+                &[],
+                true,
+                "case",
+            ),
+            (
+                release,
+                "“We urge others to hold their ground — the law is not on our side.”",
+                &[],
+                &[],
+                false,
+                "a word added",
+            ),
+            (
+                "Share this\nThe law is clear.",
+                "Donate today\nThe law is clear.",
+                &[(0, 10)],
+                &[(0, 12)],
+                true,
+                "boilerplate",
+            ),
+            (
+                "Share this\nThe law is clear.",
+                "Donate today\nThe law is clear.",
+                &[],
+                &[],
+                false,
+                "boilerplate not ignored",
+            ),
+            ("", "   \n", &[], &[], true, "only whitespace"),
+        ];
+        for (old, new, old_ignore, new_ignore, expected, message) in cases {
+            assert_eq!(
+                is_cosmetic(old, new, &to_ranges(old_ignore), &to_ranges(new_ignore)),
+                expected,
+                "{message}"
+            );
+        }
+    }
+
+    /// Checks every documented property of the operations of `diff_words(old, new)`.
+    fn check_operations(old: &str, new: &str) -> Result<(), TestCaseError> {
+        let diff = diff_words(old, new);
+        let (mut rebuilt_old, mut rebuilt_new) = (String::new(), String::new());
+        let (mut old_end, mut new_end) = (0, 0);
+        for (index, op) in diff.ops.iter().enumerate() {
+            prop_assert!(
+                index == 0 || diff.ops[index - 1].kind != op.kind,
+                "adjacent kinds differ"
+            );
+            prop_assert_eq!((op.old.start, op.new.start), (old_end, new_end), "ranges tile");
+            let old_text = old.get(op.old.clone());
+            let new_text = new.get(op.new.clone());
+            match op.kind {
+                Equal => prop_assert!(old_text == Some(&op.text) && new_text == Some(&op.text)),
+                Delete => prop_assert!(old_text == Some(&op.text) && op.new.is_empty()),
+                Insert => prop_assert!(new_text == Some(&op.text) && op.old.is_empty()),
+            }
+            prop_assert!(!op.text.is_empty());
+            if op.kind != Insert {
+                rebuilt_old.push_str(&op.text);
+            }
+            if op.kind != Delete {
+                rebuilt_new.push_str(&op.text);
+            }
+            (old_end, new_end) = (op.old.end, op.new.end);
+        }
+        prop_assert_eq!(rebuilt_old, old);
+        prop_assert_eq!(rebuilt_new, new);
+        let count = |kind| {
+            diff.ops
+                .iter()
+                .filter(|op| op.kind == kind)
+                .map(|op| op.text.chars().count())
+                .sum::<usize>()
+        };
+        prop_assert_eq!(
+            (diff.chars_added, diff.chars_removed),
+            (count(Insert), count(Delete))
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn operations_rebuild_both_texts(old in any::<String>(), new in any::<String>()) {
+            check_operations(&old, &new)?;
+        }
+
+        #[test]
+        fn operations_rebuild_both_edited_texts(
+            old in "((law|is|clear|é|😀|the)[ \t\n,.—“”]{1,2}){0,12}",
+            new in "((law|is|clear|é|😀|the)[ \t\n,.—“”]{1,2}){0,12}",
+        ) {
+            check_operations(&old, &new)?;
+            prop_assert!(html(&diff_words(&old, &new)).len() >= new.len());
+        }
+    }
+}
