@@ -9,6 +9,9 @@
 //! and of its content against the baseline at 16 clients; GET /v1/hashes/{sha256}. Prints
 //! requests/s and p50/p99 latencies, peak RSS and disk bytes per stored version.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use actix_web::{web, App, HttpResponse, HttpServer};
 use provenance::config::Settings;
 use provenance::domain::{KeyName, Role};
@@ -17,6 +20,7 @@ use serde_json::json;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{folder_bytes, peak_rss_kib, percentile};
 
 struct Outcome {
     requests: u64,
@@ -28,12 +32,7 @@ impl Outcome {
     fn line(&self, name: &str) -> String {
         let mut sorted = self.latencies.clone();
         sorted.sort();
-        let at = |p: f64| {
-            sorted
-                .get(((sorted.len().max(1) - 1) as f64 * p) as usize)
-                .copied()
-                .unwrap_or_default()
-        };
+        let at = |p: f64| percentile(&sorted, p);
         format!(
             "{name:<44} {:>9.0} req/s   p50 {:>9.3} ms   p99 {:>9.3} ms",
             self.rate(),
@@ -90,35 +89,6 @@ fn statement_text(n: u64) -> String {
         "Across the United States, police have protected their ability to fight crime by deciding \
         that they will not let immigration enforcement get in the way of their core public safety mission. ";
     format!("MIAMI— Statement {n}.\n\n{}\n", paragraph.repeat(14))
-}
-
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-fn folder_bytes(path: &std::path::Path) -> u64 {
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| {
-                    if e.path().is_dir() {
-                        folder_bytes(&e.path())
-                    } else {
-                        e.metadata().map_or(0, |m| m.len())
-                    }
-                })
-                .sum()
-        })
-        .unwrap_or(0)
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -11,9 +11,7 @@
 //! 2 KB per leaf.
 
 use chrono::Utc;
-use provenance::domain::{
-    Content, Metadata, Placement, Salt, SourceUrl, Submission, Succession, Text, Version,
-};
+use provenance::domain::{Content, Draft, Metadata, Placement, Salt, SourceUrl, Succession, Text, Version};
 use provenance::log::note::NoteSigner;
 use provenance::store::Store;
 use std::path::Path;
@@ -49,7 +47,7 @@ fn version(n: u64) -> (Version, String) {
          authorities. “This is just the latest in an escalating campaign,” said a spokesperson. {}\n",
         "Padding to a realistic paragraph length. ".repeat(6)
     );
-    let submission = Submission {
+    let submission = Draft {
         source_url: SourceUrl::parse("source_url", &format!("https://bench.example/statements/{n}")).unwrap(),
         content: Content::parse("content", text.clone()).unwrap(),
         metadata: Metadata {
@@ -58,7 +56,8 @@ fn version(n: u64) -> (Version, String) {
         },
         submitted_by: None,
         sources: Default::default(),
-    };
+    }
+    .read_exactly();
     let mut salt = [0u8; 32];
     salt[..8].copy_from_slice(&n.to_be_bytes());
     let placement = Placement {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A curl session against a running Provenance (the one the README shows): ingest a seed press
 # release, re-send it, ingest an edited version, list the versions, download and check the
-# content, verify a local copy by its hash, and check its proof bundle offline. Exits non-zero when an answer is not as expected.
+# content, verify a local copy (byte for byte and re-wrapped), diff the versions, trace a quoted
+# passage, and check a proof bundle offline. Exits non-zero when an answer is not as expected.
 #
 #   PROVENANCE_KEY=<writer key> bash examples/walkthrough.sh [SERVER]   (default http://127.0.0.1:8080)
 #
@@ -61,13 +62,23 @@ curl -sS -D "$WORK/headers" -o "$WORK/v1.txt" "$SERVER/v1/statements/$ID/version
 grep -i '^repr-digest' "$WORK/headers"
 expect "hash of the downloaded bytes" "$(sha256sum "$WORK/v1.txt" | cut -d' ' -f1)" "$(jq -r .sha256 "$WORK/v1.json")"
 
-echo "== 6. Verify a copy you hold: where has this exact text appeared?"
-HASH=$(sha256sum "$SEED" | cut -d' ' -f1)
-curl -sS "$SERVER/v1/hashes/$HASH" | tee "$WORK/found.json" \
-  | jq '.items[] | {statement_id, version, source_url, ingested_at}'
-expect "versions holding the original text" "$(jq -c '[.items[].version]' "$WORK/found.json")" '[1]'
-LATEST=$(curl -sS "$SERVER/v1/statements/$ID" | jq .version_count)
-echo "the copy is version 1 of $ID; the statement's latest version is $LATEST, so the copy is superseded"
+echo "== 6. Verify a copy you hold: is it authentic, and still the current wording?"
+curl -sS -X POST "$SERVER/v1/verify" -H 'Content-Type: text/plain' --data-binary @"$SEED" \
+  | tee "$WORK/verdict.json" | jq '{verdict, matches: [.matches[] | {statement_id, version, replaced_by}]}'
+expect "verdict for the original text" "$(jq -r .verdict "$WORK/verdict.json")" superseded
+expect "version replacing it" "$(jq '.matches[0].replaced_by.version' "$WORK/verdict.json")" 2
+tr -s ' \n' ' ' < "$SEED" > "$WORK/rewrapped.txt"   # the same words, line breaks gone
+expect "verdict for a re-wrapped copy" "$(curl -sS -X POST "$SERVER/v1/verify" -H 'Content-Type: text/plain' \
+  --data-binary @"$WORK/rewrapped.txt" | jq -r .verdict)" normalized_match
+
+echo "== 6b. What changed between the versions, and where a quoted passage first appeared"
+curl -sS "$SERVER/v1/statements/$ID/diff?from=1&to=2" | tee "$WORK/diff.json" \
+  | jq '{cosmetic, chars_added, chars_removed, changes: [.operations[] | select(.op != "equal")]}'
+expect "cosmetic flag of the edit" "$(jq .cosmetic "$WORK/diff.json")" false
+jq -n '{passage: "Sanctuary city policies improve public safety, protect immigrants, and promote trust between communities and police."}' \
+  | curl -sS -X POST "$SERVER/v1/passages/search" -H 'Content-Type: application/json' --data-binary @- \
+  | tee "$WORK/passage.json" | jq '.items[] | {statement_id, version, score, published_at}'
+expect "statement where the passage appeared" "$(jq -r '.items[0].statement_id' "$WORK/passage.json")" "$ID"
 
 echo "== 7. Prove it offline: the version's proof bundle, checked by an independent verifier"
 curl -sS "$SERVER/v1/log/key" > "$WORK/log.key"   # pin this once, through a channel you trust

@@ -9,6 +9,8 @@
 //!   media contacts, speakers and quotes, organizations, URLs, kind and page boilerplate.
 //! - [`text`]: pure text comparison: the `norm-v1` normalization, word shingles and passage
 //!   alignment, word diffs.
+//! - [`find`]: answers composed of store reads and text comparison: verifying a copy, tracing
+//!   a passage, diffing two versions.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
 //! - [`config`]: the command line and settings; [`startup`]: assembling the service;
 //!   [`cli`]: the offline commands (fsck, export, import).
@@ -18,6 +20,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod extract;
+pub mod find;
 pub mod log;
 pub mod startup;
 pub mod store;

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use provenance::config::LogSettings;
-use provenance::domain::{Contact, Content, Metadata, PublishedAt, SourceUrl, Submission, Text};
+use provenance::domain::{Contact, Content, Draft, Metadata, PublishedAt, SourceUrl, Text};
 use provenance::startup::{open_store, KeyUse};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -29,7 +29,7 @@ fn text(output: &Output) -> String {
 fn populate(data_dir: &Path) {
     let store = open_store(data_dir, &LogSettings::default(), KeyUse::CreateIfMissing).unwrap();
     let submit = |url: &str, content: &str, title: Option<&str>| {
-        let submission = Submission {
+        let submission = Draft {
             source_url: SourceUrl::parse("source_url", url).unwrap(),
             content: Content::parse("content", content.to_owned()).unwrap(),
             metadata: Metadata {
@@ -46,7 +46,8 @@ fn populate(data_dir: &Path) {
             },
             submitted_by: None,
             sources: Default::default(),
-        };
+        }
+        .read_exactly();
         store.ingest(&submission, Utc::now()).unwrap();
     };
     submit("https://example.org/a", "First wording.", None);
@@ -200,14 +201,15 @@ fn a_store_that_lost_history_below_sled_refuses_to_open() {
     {
         let store = open_store(&data, &LogSettings::default(), KeyUse::CreateIfMissing).unwrap();
         for n in 0..20 {
-            let submission = Submission {
+            let submission = Draft {
                 source_url: SourceUrl::parse("source_url", &format!("https://example.org/{n}")).unwrap(),
                 content: Content::parse("content", format!("MARKER-{n:02} statement text with padding"))
                     .unwrap(),
                 metadata: Metadata::default(),
                 submitted_by: None,
                 sources: Default::default(),
-            };
+            }
+            .read_exactly();
             store.ingest(&submission, Utc::now()).unwrap();
         }
     }

@@ -3,7 +3,9 @@
 
 use chrono::Utc;
 use proptest::prelude::*;
-use provenance::domain::{Content, Metadata, Sha256, SourceUrl, StatementId, Submission, Text, VersionNo};
+use provenance::domain::{
+    Content, Draft, Metadata, Sha256, SourceUrl, StatementId, Submission, Text, VersionNo,
+};
 use provenance::log::note::NoteSigner;
 use provenance::store::{Ingested, StatementFilter, Store};
 use std::collections::BTreeMap;
@@ -28,7 +30,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn submission(op: &Op) -> Submission {
-    Submission {
+    Draft {
         source_url: SourceUrl::parse("source_url", URLS[op.url]).unwrap(),
         content: Content::parse("content", TEXTS[op.text].to_owned()).unwrap(),
         metadata: Metadata {
@@ -38,6 +40,7 @@ fn submission(op: &Op) -> Submission {
         submitted_by: None,
         sources: Default::default(),
     }
+    .read_exactly()
 }
 
 /// The model: for each URL, the (text, title) of every version in order.

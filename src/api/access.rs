@@ -19,7 +19,7 @@ use crate::store::{ApiKey, Store};
 type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock>;
 
 /// The POST endpoints that only read: public like every read, unless reads need a key.
-const QUERIES_SENT_AS_POST: &[&str] = &["/v1/extract"];
+const QUERIES_SENT_AS_POST: &[&str] = &["/v1/extract", "/v1/verify", "/v1/passages/search"];
 
 /// How many remembered rate-limit buckets trigger forgetting the idle ones.
 const BUCKETS_BEFORE_PRUNING: usize = 10_000;

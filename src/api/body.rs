@@ -1,12 +1,12 @@
-//! Reading a request body: media type, size limit and JSON syntax, each with its own status
-//! (415, 413, 400), before any field is looked at.
+//! Reading a request body: media type, size limit and JSON syntax (or UTF-8 for a document),
+//! each with its own status (415, 413, 400, 422), before any field is looked at.
 
 use actix_web::{http::header, web, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use super::problem::ApiError;
-use crate::domain::{FieldError, FieldErrors};
+use crate::domain::{ContentType, FieldError, FieldErrors};
 
 /// Bounds on a request body: its size (`--max-body-bytes`) and how long it may take to arrive
 /// (`--body-timeout-secs`).
@@ -81,19 +81,52 @@ pub async fn read_json<T: DeserializeOwned>(
     })
 }
 
-fn is_json(req: &HttpRequest) -> bool {
-    let Some(content_type) = req
-        .headers()
+/// A body that is either JSON or a document itself.
+pub enum JsonOrDocument<T> {
+    Json(T),
+    /// The raw body: UTF-8 text of a statement's media type.
+    Document {
+        text: String,
+        content_type: ContentType,
+    },
+}
+
+/// Reads a body that is either JSON (read as [`read_json`] does) or a document of type
+/// `text/plain`, `text/html` or `text/markdown`, which must be UTF-8 (422 otherwise); any
+/// other media type is refused with 415.
+pub async fn read_json_or_document<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: BodyLimit,
+) -> Result<JsonOrDocument<T>, ApiError> {
+    if is_json(req) {
+        return Ok(JsonOrDocument::Json(read_json(req, payload, limit).await?));
+    }
+    let content_type =
+        ContentType::parse("Content-Type", &media_type(req)).map_err(|_| ApiError::UnsupportedMediaType {
+            expected: "application/json, text/plain, text/html or text/markdown",
+        })?;
+    let bytes = read_limited(req, payload, limit).await?;
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| FieldErrors::from(FieldError::new("body", "must be UTF-8 text")))?;
+    Ok(JsonOrDocument::Document { text, content_type })
+}
+
+/// The essence of the request's media type, lower-cased (`text/html` of
+/// `text/html; charset=utf-8`); empty without a `Content-Type`.
+fn media_type(req: &HttpRequest) -> String {
+    req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let essence = content_type
+        .unwrap_or("")
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let essence = media_type(req);
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }

@@ -186,15 +186,7 @@ pub async fn get_version_proof(
     let bundle = store
         .proof_bundle(&id, n)?
         .ok_or_else(|| unknown_version(&id, n))?;
-    Ok(web::Json(ProofBundle {
-        format: BUNDLE_FORMAT.to_owned(),
-        version: VersionRecord::from(&bundle.version),
-        leaf: String::from_utf8_lossy(&bundle.leaf).into_owned(),
-        log_index: bundle.version.log_index,
-        tree_size: bundle.tree_size,
-        inclusion_proof: bundle.inclusion_proof.iter().map(|hash| base64(hash)).collect(),
-        checkpoint: bundle.checkpoint,
-    }))
+    Ok(web::Json(ProofBundle::from(&bundle)))
 }
 
 /// The latest signed checkpoint and its size.

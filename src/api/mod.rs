@@ -3,14 +3,17 @@
 
 pub mod access;
 mod body;
+mod diff;
 mod extract;
 mod hashes;
 mod health;
 mod keys;
 mod log;
 pub mod model;
+mod passages;
 pub mod problem;
 mod statements;
+mod verify;
 
 pub use body::BodyLimit;
 
@@ -45,8 +48,11 @@ offending field. Writes are acknowledged only once durable on disk.",
         statements::list_versions,
         statements::get_version,
         statements::get_version_content,
+        diff::diff_versions,
         extract::extract_statement,
         hashes::get_hash,
+        verify::verify_copy,
+        passages::search_passages,
         log::get_version_proof,
         log::get_checkpoint,
         log::get_log_key,
@@ -77,7 +83,7 @@ offending field. Writes are acknowledged only once durable on disk.",
     ),
     tags(
         (name = "statements", description = "Ingest statements and read their versions"),
-        (name = "hashes", description = "Find where an exact text has appeared"),
+        (name = "hashes", description = "Verify copies and find where a text or passage has appeared"),
         (name = "log", description = "The transparency log: signed checkpoints, proofs and entries"),
         (name = "keys", description = "API keys (admin keys only)"),
         (name = "health", description = "Service status"),
@@ -126,7 +132,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(statements::list_versions)
         .service(statements::get_version)
         .service(statements::get_version_content)
+        .service(diff::diff_versions)
         .service(extract::extract_statement)
+        .service(verify::verify_copy)
+        .service(passages::search_passages)
         .service(hashes::get_hash)
         .service(log::get_version_proof)
         .service(log::get_checkpoint)

@@ -6,8 +6,8 @@ use utoipa::{IntoParams, ToResponse, ToSchema};
 
 use super::problem::Problem;
 use crate::domain::{
-    leaf_bytes, Contact, Content, ContentType, Email, Field, FieldError, FieldErrors, FieldSources, KeyName,
-    Metadata, Phone, PublishedAt, Salt, Sha256, Source, SourceUrl, Statement, StatementId, Submission, Text,
+    leaf_bytes, Contact, Content, ContentType, Draft, Email, Field, FieldError, FieldErrors, FieldSources,
+    KeyName, Metadata, Phone, PublishedAt, Salt, Sha256, Source, SourceUrl, Statement, StatementId, Text,
     Version, VersionNo, MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
 };
 use crate::log::merkle;
@@ -154,7 +154,7 @@ impl IngestRequest {
     }
 }
 
-impl TryFrom<IngestRequest> for Submission {
+impl TryFrom<IngestRequest> for Draft {
     type Error = FieldErrors;
 
     fn try_from(request: IngestRequest) -> Result<Self, FieldErrors> {
@@ -162,7 +162,7 @@ impl TryFrom<IngestRequest> for Submission {
         let source_url = parsed
             .source_url
             .ok_or_else(|| FieldError::new("source_url", "is required"))?;
-        Ok(Submission {
+        Ok(Draft {
             source_url,
             content: parsed.content,
             metadata: parsed.metadata,
@@ -197,6 +197,24 @@ fn parse_contact(input: ContactInput) -> Result<Contact, FieldError> {
     )
 }
 
+impl From<&crate::store::ProofBundle> for ProofBundle {
+    fn from(bundle: &crate::store::ProofBundle) -> Self {
+        Self {
+            format: BUNDLE_FORMAT.to_owned(),
+            version: VersionRecord::from(&bundle.version),
+            leaf: String::from_utf8_lossy(&bundle.leaf).into_owned(),
+            log_index: bundle.version.log_index,
+            tree_size: bundle.tree_size,
+            inclusion_proof: bundle
+                .inclusion_proof
+                .iter()
+                .map(|hash| super::base64(hash))
+                .collect(),
+            checkpoint: bundle.checkpoint.clone(),
+        }
+    }
+}
+
 /// One immutable version of a statement, as stored.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
@@ -227,6 +245,10 @@ pub struct VersionRecord {
     pub source_url: String,
     /// Lowercase-hex SHA-256 of the content bytes served at `…/content`.
     pub sha256: String,
+    /// Lowercase-hex SHA-256 of the content's text normalized by `norm-v1` (see the README),
+    /// page boilerplate left out: what `POST /v1/verify` finds a re-typed or re-formatted
+    /// copy by.
+    pub normalized_sha256: String,
     /// Length of the content in bytes.
     pub content_length: u64,
     /// `text/plain`, `text/html` or `text/markdown`.
@@ -352,6 +374,7 @@ impl From<&Version> for VersionRecord {
             version: version.version.get(),
             source_url: version.source_url.to_string(),
             sha256: version.sha256.to_hex(),
+            normalized_sha256: version.normalized_sha256.to_hex(),
             content_length: version.content_length,
             content_type,
             title,
@@ -391,6 +414,7 @@ impl TryFrom<&VersionRecord> for Version {
         let version = errors.take(number);
         let source_url = errors.take(SourceUrl::parse("source_url", &record.source_url));
         let sha256 = errors.take(Sha256::parse("sha256", &record.sha256));
+        let normalized_sha256 = errors.take(Sha256::parse("normalized_sha256", &record.normalized_sha256));
         let content_type = errors.take(ContentType::parse("content_type", &record.content_type));
         let title = errors.take(text("title", &record.title, MAX_TITLE_CHARS));
         let publisher = errors.take(text("publisher", &record.publisher, MAX_PUBLISHER_CHARS));
@@ -445,6 +469,7 @@ impl TryFrom<&VersionRecord> for Version {
             version: version.ok_or_else(incomplete)?,
             source_url: source_url.ok_or_else(incomplete)?,
             sha256: sha256.ok_or_else(incomplete)?,
+            normalized_sha256: normalized_sha256.ok_or_else(incomplete)?,
             content_length: record.content_length,
             metadata: Metadata {
                 content_type: content_type.ok_or_else(incomplete)?,

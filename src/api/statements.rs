@@ -10,7 +10,7 @@ use super::body::{read_json, BodyLimit};
 use super::model::*;
 use super::problem::ApiError;
 use super::{blocking, page_params, version_path};
-use crate::domain::{Role, SourceUrl, StatementId, Submission, Text, VersionNo};
+use crate::domain::{Draft, Role, SourceUrl, StatementId, Text, VersionNo};
 use crate::store::{contact_term, Ingested, StatementFilter, Store};
 
 /// Ingest a statement.
@@ -57,18 +57,10 @@ pub async fn create_statement(
 ) -> Result<HttpResponse, ApiError> {
     let caller = require(&req, Role::Writer)?;
     let request: IngestRequest = read_json(&req, payload, **limit).await?;
-    let mut submission = Submission::try_from(request)?;
-    submission.submitted_by = Some(caller.name);
+    let mut draft = Draft::try_from(request)?;
+    draft.submitted_by = Some(caller.name);
     let store = store.into_inner();
-    let outcome = blocking(move || {
-        if submission.lacks_extractable_fields() {
-            if let Some(extraction) = submission.read_content() {
-                submission.fill_from(&extraction);
-            }
-        }
-        store.ingest(&submission, Utc::now())
-    })
-    .await?;
+    let outcome = blocking(move || store.ingest(&draft.read(), Utc::now())).await?;
     let (status, version) = match outcome {
         Ingested::Created(version) => (StatusCode::CREATED, version),
         Ingested::Unchanged(version) => (StatusCode::OK, version),
@@ -290,7 +282,7 @@ pub async fn get_version_content(
         .body(bytes))
 }
 
-fn statement_id(raw: &str) -> Result<StatementId, ApiError> {
+pub(super) fn statement_id(raw: &str) -> Result<StatementId, ApiError> {
     StatementId::parse("statement_id", raw).map_err(ApiError::BadRequest)
 }
 
@@ -301,7 +293,7 @@ pub(super) fn version_address(path: &(String, String)) -> Result<(StatementId, V
     Ok((id, n))
 }
 
-fn unknown_statement(id: &StatementId) -> ApiError {
+pub(super) fn unknown_statement(id: &StatementId) -> ApiError {
     ApiError::NotFound(format!("no statement has the id {id}"))
 }
 

@@ -6,11 +6,11 @@
 
 mod contact;
 mod content;
-mod extracted;
 mod field_error;
 mod key;
 mod leaf;
 mod published_at;
+mod reading;
 mod record;
 mod sha256;
 mod source_url;
@@ -20,11 +20,11 @@ mod version_no;
 
 pub use contact::{Contact, Email, Phone, MAX_CONTACT_TEXT_CHARS};
 pub use content::{Content, ContentType};
-pub use extracted::fill_unsent;
 pub use field_error::{FieldError, FieldErrors};
 pub use key::{KeyName, Role, Token};
 pub use leaf::{contacts_commitment, leaf_bytes, Salt, LEAF_FORMAT};
 pub use published_at::PublishedAt;
+pub use reading::{fill_unsent, ComparableText, Draft, Reading};
 pub use record::{
     Field, FieldSources, Metadata, Placement, Source, Statement, Submission, Succession, Version,
     MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,

@@ -2,7 +2,7 @@
 //! RFC 3339 date-time with its offset (`2018-01-24T16:30:00-05:00`). The precision the client
 //! gave is kept: a date is never turned into a midnight, an offset never into UTC.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -30,6 +30,15 @@ impl PublishedAt {
                     "must be a date (2017-08-16) or an RFC 3339 date-time with offset (2017-08-16T09:30:00-04:00)",
                 )
             })
+    }
+
+    /// The earliest instant the publication can have been: the start of the day (UTC) for a
+    /// date. What publications are ordered by.
+    pub fn earliest_instant(&self) -> DateTime<Utc> {
+        match self {
+            Self::Date(date) => date.and_time(NaiveTime::MIN).and_utc(),
+            Self::DateTime(date_time) => date_time.to_utc(),
+        }
     }
 
     /// The calendar date of the publication, in the source's own offset: what the date

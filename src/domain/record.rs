@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Contact, Content, ContentType, KeyName, PublishedAt, Salt, Sha256, SourceUrl, StatementId, Text,
+    Contact, Content, ContentType, KeyName, PublishedAt, Reading, Salt, Sha256, SourceUrl, StatementId, Text,
     VersionNo,
 };
 
@@ -47,7 +47,7 @@ pub struct FieldSources {
     pub media_contacts: Option<Source>,
 }
 
-/// A parsed ingest request.
+/// An ingest request whose content the registry has read ([`super::Draft::read`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submission {
     pub source_url: SourceUrl,
@@ -57,6 +57,8 @@ pub struct Submission {
     pub submitted_by: Option<KeyName>,
     /// Which metadata fields the client sent and which were extracted.
     pub sources: FieldSources,
+    /// What copies and passages are matched by.
+    pub reading: Reading,
 }
 
 impl Submission {
@@ -98,6 +100,9 @@ pub struct Version {
     pub version: VersionNo,
     pub source_url: SourceUrl,
     pub sha256: Sha256,
+    /// SHA-256 of the content's text normalized by `norm-v1` without its page boilerplate
+    /// (not part of the log's leaf: the extractor that finds the boilerplate may improve).
+    pub normalized_sha256: Sha256,
     pub content_length: u64,
     #[serde(flatten)]
     pub metadata: Metadata,
@@ -163,6 +168,7 @@ impl Version {
             version: number,
             source_url: submission.source_url.clone(),
             sha256: submission.content.sha256(),
+            normalized_sha256: submission.reading.normalized_sha256,
             content_length: submission.content.len(),
             metadata: submission.metadata.clone(),
             ingested_at: now,
@@ -176,9 +182,18 @@ impl Version {
 
     /// The fields in which `submission` differs from this version, in a fixed order.
     pub fn changes_to(&self, submission: &Submission) -> Vec<Field> {
-        let (old, new) = (&self.metadata, &submission.metadata);
+        self.differences(submission.content.sha256(), &submission.metadata)
+    }
+
+    /// The fields in which `other` differs from this version, in the same order.
+    pub fn changes_to_version(&self, other: &Version) -> Vec<Field> {
+        self.differences(other.sha256, &other.metadata)
+    }
+
+    fn differences(&self, sha256: Sha256, new: &Metadata) -> Vec<Field> {
+        let old = &self.metadata;
         [
-            (Field::Content, self.sha256 != submission.content.sha256()),
+            (Field::Content, self.sha256 != sha256),
             (Field::ContentType, old.content_type != new.content_type),
             (Field::Title, old.title != new.title),
             (Field::Publisher, old.publisher != new.publisher),
@@ -219,7 +234,7 @@ mod tests {
     use chrono::TimeZone;
 
     fn submission(text: &str, title: Option<&str>) -> Submission {
-        Submission {
+        crate::domain::Draft {
             source_url: SourceUrl::parse("source_url", "https://example.org/release").unwrap(),
             content: Content::parse("content", text.to_owned()).unwrap(),
             metadata: Metadata {
@@ -229,6 +244,7 @@ mod tests {
             submitted_by: None,
             sources: FieldSources::default(),
         }
+        .read_exactly()
     }
 
     fn at(second: u32) -> DateTime<Utc> {

@@ -8,6 +8,8 @@
 //! | `V` ‖ id(16) ‖ version(u32 BE) | version record (codec) |
 //! | `B` ‖ sha256(32) | content bytes, exactly as ingested |
 //! | `H` ‖ sha256(32) ‖ id(16) ‖ version(u32 BE) | empty: the hash index, one entry per version |
+//! | `M` ‖ normalized sha256(32) ‖ id(16) ‖ version(u32 BE) | empty: the `norm-v1` hash index, one entry per version |
+//! | `W` ‖ fingerprint(u64 BE) ‖ id(16) ‖ version(u32 BE) | empty: the passage index, one entry per distinct fingerprint of a version's word shingles |
 //! | `P` ‖ folded publisher ‖ 0x00 ‖ id(16) | empty: latest version's publisher |
 //! | `C` ‖ contact term ‖ 0x00 ‖ id(16) | empty: latest version's contacts, one per term |
 //! | `D` ‖ `YYYY-MM-DD` ‖ id(16) | empty: latest version's publication date |
@@ -26,12 +28,14 @@ use chrono::NaiveDate;
 use crate::domain::{Sha256, StatementId, VersionNo};
 
 pub const FORMAT_KEY: &[u8] = b"F";
-pub const FORMAT_MARKER: &[u8] = b"provenance-registry/1";
+pub const FORMAT_MARKER: &[u8] = b"provenance-registry/2";
 
 pub const STATEMENT: u8 = b'S';
 pub const VERSION: u8 = b'V';
 pub const BLOB: u8 = b'B';
 pub const HASH: u8 = b'H';
+pub const NORMALIZED: u8 = b'M';
+pub const PASSAGE: u8 = b'W';
 pub const PUBLISHER: u8 = b'P';
 pub const CONTACT: u8 = b'C';
 pub const DATE: u8 = b'D';
@@ -62,12 +66,21 @@ pub fn blob(sha: &Sha256) -> Vec<u8> {
     key(&[&[BLOB], sha.as_bytes()])
 }
 
-pub fn hash_prefix(sha: &Sha256) -> Vec<u8> {
-    key(&[&[HASH], sha.as_bytes()])
+/// The prefix of the entries of one digest in a digest index (`H` or `M`).
+pub fn digest_prefix(index: u8, sha: &Sha256) -> Vec<u8> {
+    key(&[&[index], sha.as_bytes()])
 }
 
-pub fn hash_entry(sha: &Sha256, id: &StatementId, n: VersionNo) -> Vec<u8> {
-    key(&[&[HASH], sha.as_bytes(), id.as_bytes(), &n.to_be_bytes()])
+pub fn digest_entry(index: u8, sha: &Sha256, id: &StatementId, n: VersionNo) -> Vec<u8> {
+    key(&[&digest_prefix(index, sha), id.as_bytes(), &n.to_be_bytes()])
+}
+
+pub fn passage_prefix(fingerprint: u64) -> Vec<u8> {
+    key(&[&[PASSAGE], &fingerprint.to_be_bytes()])
+}
+
+pub fn passage_entry(fingerprint: u64, id: &StatementId, n: VersionNo) -> Vec<u8> {
+    key(&[&passage_prefix(fingerprint), id.as_bytes(), &n.to_be_bytes()])
 }
 
 /// The prefix of the entries of one term in a text index (`P` or `C`).
@@ -125,7 +138,7 @@ pub fn trailing_statement_id(key: &[u8]) -> Option<StatementId> {
     Some(StatementId::from_bytes(bytes))
 }
 
-/// The (statement id, version) every `V` and `H` key and every journal value ends with.
+/// The (statement id, version) every `V`, `H`, `M` and `W` key and every journal value ends with.
 pub fn trailing_version(key: &[u8]) -> Option<(StatementId, VersionNo)> {
     let start = key.len().checked_sub(20)?;
     let id = trailing_statement_id(&key[..key.len() - 4])?;
@@ -164,7 +177,8 @@ mod tests {
         let id = StatementId::from_bytes([9; 16]);
         let n = VersionNo::from_u32(300).unwrap();
         let sha = Sha256::of(b"x");
-        assert_eq!(trailing_version(&hash_entry(&sha, &id, n)), Some((id, n)));
+        assert_eq!(trailing_version(&digest_entry(HASH, &sha, &id, n)), Some((id, n)));
+        assert_eq!(trailing_version(&passage_entry(u64::MAX, &id, n)), Some((id, n)));
         assert_eq!(trailing_version(&version(&id, n)), Some((id, n)));
         assert_eq!(
             trailing_statement_id(&term_entry(CONTACT, "jane doe", &id)),

@@ -11,8 +11,10 @@
 //!    or content blob is rewritten or removed.
 //! 3. **Hashes match bytes.** Every version's content blob `B(sha256)` exists and hashes to
 //!    `sha256`; reads re-hash the blob and refuse to serve bytes that do not match.
-//! 4. **Hash index complete.** `H(sha256, id, n)` exists exactly when `V(id, n)` exists with
-//!    that content hash.
+//! 4. **Content indexes complete.** `H(sha256, id, n)` exists exactly when `V(id, n)` exists
+//!    with that content hash; `M(normalized, id, n)` exactly when `V(id, n)` exists with that
+//!    normalized hash, which is the `norm-v1` hash of its content read by this build; and
+//!    `W(fingerprint, id, n)` exactly for the shingle fingerprints of that content.
 //! 5. **Filter indexes follow the latest version.** `P`, `C` and `D` entries exist exactly for
 //!    the publisher, contact terms and publication date of each statement's latest version.
 //! 6. **Ids follow URLs.** `S(id)` holds the canonical URL whose [`StatementId`] is `id`.
@@ -40,8 +42,8 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use crate::domain::{
-    FieldError, Placement, Salt, Sha256, SourceUrl, Statement, StatementId, Submission, Succession, Version,
-    VersionNo,
+    ComparableText, Draft, FieldError, Placement, Salt, Sha256, SourceUrl, Statement, StatementId,
+    Submission, Succession, Version, VersionNo,
 };
 use crate::log::merkle::{self, Hash, MemoryTree};
 use crate::log::note::{Checkpoint, NoteSigner, NoteVerifier};
@@ -309,27 +311,23 @@ impl Store {
             }
         };
         let first_seen_at = row.map_or(now, |row| row.first_seen_at);
-        let signed = self.write_version(
-            latest.as_ref(),
-            first_seen_at,
-            &version,
-            submission.content.as_bytes(),
-        )?;
+        let signed = self.write_version(latest.as_ref(), first_seen_at, &version, submission)?;
         let size = version.log_index + 1;
         Ok((Ingested::Created(version), Some((size, signed))))
     }
 
-    /// The one write path: adds `version` (whose predecessor is `latest`) with its content,
-    /// hash entry, journal entry, statement row, filter-index changes, log leaf, the tree nodes
-    /// the leaf completes and the newly signed checkpoint, as one atomic batch. The caller holds
-    /// the writer lock and has checked that `version` follows `latest` and is placed at the end
-    /// of the journal. Returns the signed checkpoint.
+    /// The one write path: adds `version` (whose predecessor is `latest`, and which `submission`
+    /// made) with its content, hash, normalized-hash and passage entries, journal entry,
+    /// statement row, filter-index changes, log leaf, the tree nodes the leaf completes and the
+    /// newly signed checkpoint, as one atomic batch. The caller holds the writer lock and has
+    /// checked that `version` follows `latest` and is placed at the end of the journal. Returns
+    /// the signed checkpoint.
     fn write_version(
         &self,
         latest: Option<&Version>,
         first_seen_at: DateTime<Utc>,
         version: &Version,
-        content: &[u8],
+        submission: &Submission,
     ) -> Result<String, StoreError> {
         let id = &version.statement_id;
         let row = StatementRow {
@@ -342,9 +340,11 @@ impl Store {
         batch.insert(keys::version(id, version.version), codec::encode(version)?);
         let blob_key = keys::blob(&version.sha256);
         if !self.tree.contains_key(&blob_key)? {
-            batch.insert(blob_key, content);
+            batch.insert(blob_key, submission.content.as_bytes());
         }
-        batch.insert(keys::hash_entry(&version.sha256, id, version.version), &[][..]);
+        for entry in matching_entries(version, &submission.reading.fingerprints) {
+            batch.insert(entry, &[][..]);
+        }
         batch.insert(
             keys::journal(self.journal_len()?),
             keys::journal_value(id, version.version),
@@ -404,7 +404,8 @@ impl Store {
 
     /// Adds a version read from an export, after checking that it is exactly what ingesting its
     /// content and metadata at its recorded time would have produced (same number, same
-    /// `changed`, hash of the bytes), so that a tampered or reordered export is refused.
+    /// `changed`, hash of the bytes), so that a tampered or reordered export is refused. The
+    /// normalized hash and passage entries are derived data: they are computed anew.
     /// Not flushed: call [`Store::flush`] when the import is complete.
     pub fn import(&self, version: &Version, content: &[u8]) -> Result<Result<(), String>, StoreError> {
         let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
@@ -416,13 +417,14 @@ impl Store {
             Ok(_) => return Ok(Err(format!("content does not hash to {}", version.sha256))),
             Err(error) => return Ok(Err(error.to_string())),
         };
-        let submission = Submission {
+        let submission = Draft {
             source_url: version.source_url.clone(),
             content,
             metadata: version.metadata.clone(),
             submitted_by: version.ingested_by.clone(),
             sources: version.sources,
-        };
+        }
+        .read_exactly();
         let id = submission.statement_id();
         let row = self.statement_row(&id)?;
         let latest = row
@@ -433,22 +435,17 @@ impl Store {
             log_index: self.journal_len()?,
             contacts_salt: version.contacts_salt,
         };
-        match Version::succeed(latest.as_ref(), &submission, version.ingested_at, placement) {
-            Succession::New(expected) if *expected == *version => {}
+        let expected = match Version::succeed(latest.as_ref(), &submission, version.ingested_at, placement) {
+            Succession::New(expected) if same_but_derived(&expected, version) => *expected,
             _ => {
                 return Ok(Err(format!(
                     "{id} v{} does not follow the statement's stored versions",
                     version.version
                 )))
             }
-        }
+        };
         let first_seen_at = row.map_or(version.ingested_at, |row| row.first_seen_at);
-        self.write_version(
-            latest.as_ref(),
-            first_seen_at,
-            version,
-            submission.content.as_bytes(),
-        )?;
+        self.write_version(latest.as_ref(), first_seen_at, &expected, &submission)?;
         Ok(Ok(()))
     }
 
@@ -660,13 +657,54 @@ impl Store {
         after: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page<Version>, StoreError> {
-        self.scan(&keys::hash_prefix(sha), None, after, limit, |key, _| {
+        self.versions_in_digest_index(keys::HASH, sha, after, limit)
+    }
+
+    /// Every version, of any statement, whose normalized text has the SHA-256 `sha`.
+    pub fn versions_with_normalized_hash(
+        &self,
+        sha: &Sha256,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<Version>, StoreError> {
+        self.versions_in_digest_index(keys::NORMALIZED, sha, after, limit)
+    }
+
+    fn versions_in_digest_index(
+        &self,
+        index: u8,
+        sha: &Sha256,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<Version>, StoreError> {
+        self.scan(&keys::digest_prefix(index, sha), None, after, limit, |key, _| {
             let (id, n) = keys::trailing_version(key)
-                .ok_or_else(|| StoreError::Corrupt("malformed hash index key".to_owned()))?;
+                .ok_or_else(|| StoreError::Corrupt("malformed digest index key".to_owned()))?;
             self.version(&id, n)?
                 .map(Some)
-                .ok_or_else(|| StoreError::Corrupt(format!("hash index names missing version {id} v{n}")))
+                .ok_or_else(|| StoreError::Corrupt(format!("digest index names missing version {id} v{n}")))
         })
+    }
+
+    /// The versions whose text has the shingle `fingerprint`, at most `limit` of them (in
+    /// statement-id order), and whether there are more.
+    pub fn versions_with_fingerprint(
+        &self,
+        fingerprint: u64,
+        limit: usize,
+    ) -> Result<(Vec<(StatementId, VersionNo)>, bool), StoreError> {
+        let mut found = Vec::new();
+        for entry in self.tree.scan_prefix(keys::passage_prefix(fingerprint)) {
+            if found.len() == limit {
+                return Ok((found, true));
+            }
+            let (key, _) = entry?;
+            found.push(
+                keys::trailing_version(&key)
+                    .ok_or_else(|| StoreError::Corrupt("malformed passage index key".to_owned()))?,
+            );
+        }
+        Ok((found, false))
     }
 
     /// Statements whose latest version matches `filter`, in index order.
@@ -805,8 +843,9 @@ impl Store {
                         continue;
                     }
                 };
-                problems.extend(self.audit_version(&row, number, &version)?);
-                expected_entries.insert(keys::hash_entry(&version.sha256, &id, number));
+                let (version_problems, entries) = self.audit_version(&row, number, &version)?;
+                problems.extend(version_problems);
+                expected_entries.extend(entries);
                 if number == row.latest {
                     expected_entries.extend(filter_entries(&version));
                 }
@@ -831,12 +870,15 @@ impl Store {
         Ok(problems)
     }
 
+    /// Checks one version record against its statement row and its content; returns the
+    /// problems found and the index entries the version must have (hash, normalized hash and
+    /// passage entries, recomputed from the content).
     fn audit_version(
         &self,
         row: &StatementRow,
         n: VersionNo,
         version: &Version,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<(Vec<String>, Vec<Vec<u8>>), StoreError> {
         let mut problems = Vec::new();
         let id = StatementId::for_url(&row.source_url);
         if version.version != n || version.statement_id != id || version.source_url != row.source_url {
@@ -845,6 +887,7 @@ impl Store {
                 version.statement_id, version.version
             ));
         }
+        let mut entries = matching_entries(version, &[]);
         match self.tree.get(keys::blob(&version.sha256))? {
             Some(bytes) if Sha256::of(&bytes) == version.sha256 => {
                 if bytes.len() as u64 != version.content_length {
@@ -852,6 +895,15 @@ impl Store {
                         "statement {id} v{n}: content length differs from the record"
                     ));
                 }
+                let text = String::from_utf8_lossy(&bytes);
+                let reading = ComparableText::read(&text, version.metadata.content_type).reading();
+                if reading.normalized_sha256 != version.normalized_sha256 {
+                    problems.push(format!(
+                        "statement {id} v{n}: the normalized hash differs from its content's ({})",
+                        reading.normalized_sha256
+                    ));
+                }
+                entries = matching_entries(version, &reading.fingerprints);
             }
             Some(_) => problems.push(format!(
                 "statement {id} v{n}: content does not hash to {}",
@@ -862,12 +914,19 @@ impl Store {
                 version.sha256
             )),
         }
-        Ok(problems)
+        Ok((problems, entries))
     }
 
     fn audit_indexes(&self, expected: &BTreeSet<Vec<u8>>) -> Result<Vec<String>, StoreError> {
         let mut actual = BTreeSet::new();
-        for index in [keys::HASH, keys::PUBLISHER, keys::CONTACT, keys::DATE] {
+        for index in [
+            keys::HASH,
+            keys::NORMALIZED,
+            keys::PASSAGE,
+            keys::PUBLISHER,
+            keys::CONTACT,
+            keys::DATE,
+        ] {
             for entry in self.tree.scan_prefix([index]) {
                 actual.insert(entry?.0.to_vec());
             }
@@ -995,6 +1054,32 @@ fn fill_random(bytes: &mut [u8]) -> Result<(), StoreError> {
 }
 
 /// A fresh salt from the operating system's random source.
+/// Whether two versions agree in everything but the data derived from their content by this
+/// build (the normalized hash).
+fn same_but_derived(derived: &Version, given: &Version) -> bool {
+    let given = Version {
+        normalized_sha256: derived.normalized_sha256,
+        ..given.clone()
+    };
+    *derived == given
+}
+
+/// The hash, normalized-hash and passage index entries of `version`, whose content has the
+/// shingle `fingerprints`.
+fn matching_entries(version: &Version, fingerprints: &[u64]) -> Vec<Vec<u8>> {
+    let (id, n) = (&version.statement_id, version.version);
+    let mut entries = vec![
+        keys::digest_entry(keys::HASH, &version.sha256, id, n),
+        keys::digest_entry(keys::NORMALIZED, &version.normalized_sha256, id, n),
+    ];
+    entries.extend(
+        fingerprints
+            .iter()
+            .map(|fingerprint| keys::passage_entry(*fingerprint, id, n)),
+    );
+    entries
+}
+
 fn random_salt() -> Result<Salt, StoreError> {
     let mut bytes = [0u8; 32];
     fill_random(&mut bytes)?;

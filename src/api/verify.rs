@@ -1,0 +1,283 @@
+//! Handler of `/v1/verify`: is this copy authentic, and is it still the current wording?
+
+use actix_web::{post, web, HttpRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::body::{read_json_or_document, BodyLimit, JsonOrDocument};
+use super::model::*;
+use super::problem::ApiError;
+use super::{blocking, rfc3339};
+use crate::domain::{
+    ComparableText, Content, ContentType, FieldError, FieldErrors, Sha256, SourceUrl, StatementId,
+};
+use crate::find::verify::{verify, Copy, CopyMatch, Verdict, Verification};
+use crate::store::Store;
+use crate::text::normalize::NORMALIZATION;
+
+/// A copy to verify, as JSON: its text (`content`) or only its hash (`sha256`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"content": "MIAMI— Attorney General Jeff Sessions will visit Miami, FL today…", "source_url": "https://www.aclu.org/press-releases/miami"}))]
+pub struct VerifyRequest {
+    /// The copy's text, exactly as you hold it. Give this or `sha256`.
+    pub content: Option<String>,
+    /// The media type of `content` (`text/plain` by default, `text/html`, `text/markdown`):
+    /// it decides how the text is read for the normalized comparison.
+    #[schema(value_type = Option<String>, example = "text/plain")]
+    pub content_type: Option<String>,
+    /// Lowercase-hex SHA-256 of the copy's bytes, to verify without sending them (then only
+    /// byte-identical matches are found). With `content`, it must be the content's hash.
+    #[schema(value_type = Option<String>)]
+    pub sha256: Option<String>,
+    /// The URL the copy is said to come from: the answer then also says whether the copy
+    /// matches that statement.
+    #[schema(value_type = Option<String>, format = "uri")]
+    pub source_url: Option<String>,
+}
+
+/// The query of the raw-document form.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct VerifyQuery {
+    /// With a raw document body: the URL the copy is said to come from.
+    pub source_url: Option<String>,
+}
+
+/// What the registry says of a copy.
+#[derive(Serialize, ToSchema)]
+pub struct VerificationRecord {
+    /// The strongest verdict of any match: `current` (identical bytes to the latest version of
+    /// a statement), `superseded` (identical to an older version), `normalized_match` (the same
+    /// text once normalized), or `unknown`.
+    pub verdict: Verdict,
+    /// SHA-256 of the copy's bytes.
+    pub sha256: String,
+    /// The normalization algorithm: `norm-v1` (see the README).
+    pub normalization: String,
+    /// SHA-256 of the copy's normalized text (null when only `sha256` was sent).
+    pub normalized_sha256: Option<String>,
+    /// Every version the copy matches, byte-identical ones first, each with its proof bundle.
+    pub matches: Vec<CopyMatchRecord>,
+    /// Whether more versions matched than the 50 listed.
+    pub truncated: bool,
+    /// With `source_url`: whether the copy matches that statement.
+    pub claimed_source: Option<ClaimedSource>,
+}
+
+/// One version a copy matches.
+#[derive(Serialize, ToSchema)]
+pub struct CopyMatchRecord {
+    /// `current`, `superseded` or `normalized_match`.
+    pub verdict: Verdict,
+    pub statement_id: String,
+    pub source_url: String,
+    pub version: u32,
+    /// The statement's latest version.
+    pub latest_version: u32,
+    /// The version that replaced this one; null when this one is the latest.
+    pub replaced_by: Option<Replacement>,
+    /// The version's record, log entry, inclusion proof and signed checkpoint, to check offline.
+    pub proof_bundle: ProofBundle,
+}
+
+/// The version that replaced a matched one.
+#[derive(Serialize, ToSchema)]
+pub struct Replacement {
+    pub version: u32,
+    /// When it was ingested (RFC 3339, UTC): when the matched wording stopped being current.
+    pub ingested_at: String,
+    /// The fields it changed.
+    pub changed: Vec<String>,
+    /// The change in words: `version 3, ingested 2026-…, changed the content and title`.
+    pub summary: String,
+}
+
+/// The statement a copy is said to come from.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimedSource {
+    /// The canonical URL.
+    pub source_url: String,
+    pub statement_id: String,
+    /// Whether the registry holds a statement of that URL at all.
+    pub registered: bool,
+    /// The copy's verdict for that statement alone.
+    pub verdict: Verdict,
+}
+
+/// Verify a copy.
+///
+/// Send the copy as JSON (`content`, or only `sha256`, optionally with `source_url`) or as the
+/// raw document itself (`Content-Type: text/plain`, `text/html` or `text/markdown`, with
+/// `?source_url=` if wanted). The answer lists every version of every statement the copy
+/// matches, byte for byte (`current` or `superseded`) or once normalized by `norm-v1`
+/// (`normalized_match`), each with its proof bundle; `unknown` when none. Stores nothing.
+#[utoipa::path(
+    post,
+    path = "/v1/verify",
+    tag = "hashes",
+    operation_id = "verify",
+    params(VerifyQuery),
+    request_body(description = "The copy: JSON, or the raw document.", content(
+        (VerifyRequest = "application/json"),
+        (String = "text/plain"),
+        (String = "text/html"),
+        (String = "text/markdown"),
+    )),
+    responses(
+        (status = 200, description = "The verdict and its evidence.", body = VerificationRecord),
+        (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
+        (status = 413, response = TooLargeProblem),
+        (status = 415, response = UnsupportedMediaTypeProblem),
+        (status = 422, response = InvalidProblem),
+        (status = 429, response = RateLimitedProblem),
+        (status = 503, response = UnavailableProblem),
+    )
+)]
+#[post("/v1/verify")]
+pub async fn verify_copy(
+    req: HttpRequest,
+    payload: web::Payload,
+    query: web::Query<VerifyQuery>,
+    store: web::Data<Store>,
+    limit: web::Data<BodyLimit>,
+) -> Result<web::Json<VerificationRecord>, ApiError> {
+    let request = match read_json_or_document::<VerifyRequest>(&req, payload, **limit).await? {
+        JsonOrDocument::Json(request) => request,
+        JsonOrDocument::Document { text, content_type } => VerifyRequest {
+            content: Some(text),
+            content_type: Some(content_type.as_str().to_owned()),
+            sha256: None,
+            source_url: query.into_inner().source_url,
+        },
+    };
+    let (copy_parts, claimed_url) = parse(request)?;
+    let store = store.into_inner();
+    let (sha256, verification, claimed) = blocking(move || {
+        let copy = copy_parts.read();
+        let verification = verify(&store, &copy)?;
+        let claimed = match claimed_url {
+            Some(url) => {
+                let registered = store.statement(&StatementId::for_url(&url))?.is_some();
+                Some(claimed_source(&verification, &url, registered))
+            }
+            None => None,
+        };
+        Ok((copy.sha256, verification, claimed))
+    })
+    .await?;
+    Ok(web::Json(VerificationRecord {
+        verdict: verification.verdict,
+        sha256: sha256.to_hex(),
+        normalization: NORMALIZATION.to_owned(),
+        normalized_sha256: verification.normalized_sha256.map(|sha| sha.to_hex()),
+        matches: verification.matches.iter().map(match_record).collect(),
+        truncated: verification.truncated,
+        claimed_source: claimed,
+    }))
+}
+
+/// The parts of a copy before its text is read.
+enum CopyParts {
+    Text {
+        content: Content,
+        content_type: ContentType,
+    },
+    Hash(Sha256),
+}
+
+impl CopyParts {
+    /// Reads the text of the copy (CPU-heavy: off the async workers).
+    fn read(self) -> Copy {
+        match self {
+            Self::Text {
+                content,
+                content_type,
+            } => Copy {
+                sha256: content.sha256(),
+                text: Some(ComparableText::read(content.as_str(), content_type)),
+            },
+            Self::Hash(sha256) => Copy { sha256, text: None },
+        }
+    }
+}
+
+fn parse(request: VerifyRequest) -> Result<(CopyParts, Option<SourceUrl>), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let claimed_url = errors.take(
+        request
+            .source_url
+            .map(|raw| SourceUrl::parse("source_url", &raw))
+            .transpose(),
+    );
+    let sha256 = errors.take(
+        request
+            .sha256
+            .map(|raw| Sha256::parse("sha256", &raw))
+            .transpose(),
+    );
+    let content_type = errors.take(
+        request
+            .content_type
+            .map(|raw| ContentType::parse("content_type", &raw))
+            .transpose(),
+    );
+    let content = errors.take(
+        request
+            .content
+            .map(|raw| Content::parse("content", raw))
+            .transpose(),
+    );
+    if let (Some(Some(content)), Some(Some(claimed))) = (&content, sha256) {
+        errors.take(content.check_claimed_digest("sha256", claimed));
+    }
+    errors.into_result()?;
+    let parts = match (content.flatten(), sha256.flatten()) {
+        (Some(content), _) => CopyParts::Text {
+            content,
+            content_type: content_type.flatten().unwrap_or_default(),
+        },
+        (None, Some(sha256)) => CopyParts::Hash(sha256),
+        (None, None) => return Err(FieldError::new("content", "is required, or else sha256").into()),
+    };
+    Ok((parts, claimed_url.flatten()))
+}
+
+fn claimed_source(verification: &Verification, url: &SourceUrl, registered: bool) -> ClaimedSource {
+    ClaimedSource {
+        source_url: url.to_string(),
+        statement_id: StatementId::for_url(url).to_string(),
+        registered,
+        verdict: verification.verdict_for(url),
+    }
+}
+
+fn match_record(found: &CopyMatch) -> CopyMatchRecord {
+    let version = &found.version;
+    CopyMatchRecord {
+        verdict: found.verdict,
+        statement_id: version.statement_id.to_string(),
+        source_url: version.source_url.to_string(),
+        version: version.version.get(),
+        latest_version: found.latest.get(),
+        replaced_by: found.replaced_by.as_ref().map(|next| {
+            let changed: Vec<String> = next
+                .changed
+                .iter()
+                .map(|field| field.as_str().to_owned())
+                .collect();
+            Replacement {
+                version: next.version.get(),
+                ingested_at: rfc3339(next.ingested_at),
+                summary: format!(
+                    "version {}, ingested {}, changed the {}",
+                    next.version,
+                    rfc3339(next.ingested_at),
+                    changed.join(", ").replace('_', " ")
+                ),
+                changed,
+            }
+        }),
+        proof_bundle: ProofBundle::from(&found.proof),
+    }
+}

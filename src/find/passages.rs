@@ -1,0 +1,145 @@
+//! Tracing a passage: the statements whose versions contain it, exactly or nearly, earliest
+//! publication first, so that the first answers "where did this first appear?".
+//!
+//! Candidates come from the passage index (`W` entries: the shingle fingerprints of every
+//! version's text outside its boilerplate); shingles held by more than
+//! [`COMMON_SHINGLE_DOCUMENTS`] versions are stock phrases and do not choose candidates (unless
+//! the passage has no other). The best [`MAX_CANDIDATES`] candidates are then read again and
+//! the passage is located in each with [`locate`]; only [`is_match`] results are answers. See
+//! [`crate::text::passage`] for the scoring.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{ComparableText, FieldError, Sha256, StatementId, Version, VersionNo};
+use crate::store::{Store, StoreError};
+use crate::text::passage::{
+    is_common_shingle, is_match, locate, shingles, PassageMatch, COMMON_SHINGLE_DOCUMENTS, MIN_MATCH_WORDS,
+};
+use crate::text::words::{words, Word};
+
+/// The most candidate statements read and aligned for one passage.
+pub const MAX_CANDIDATES: usize = 20;
+
+/// The most distinct shingles of a passage looked up in the index (spread over the passage).
+pub const MAX_LOOKUPS: usize = 200;
+
+/// A statement that contains the passage.
+pub struct Trace {
+    /// The earliest version that contains it.
+    pub version: Version,
+    /// Where and how well it matches in that version's text.
+    pub found: PassageMatch,
+    /// The text the span refers to (the content, or the text of an HTML page).
+    pub text: String,
+    /// Later versions of the same statement that contain it too.
+    pub also_in: Vec<VersionNo>,
+}
+
+impl Trace {
+    /// When the statement says it was published (as an instant: a date counts from its
+    /// midnight, UTC), else when its version was first seen.
+    pub fn appeared_at(&self) -> DateTime<Utc> {
+        self.version
+            .metadata
+            .published_at
+            .map_or(self.version.ingested_at, |published| published.earliest_instant())
+    }
+}
+
+/// The statements containing `passage`, earliest publication first; `Err` when the passage
+/// is too short to trace.
+pub fn trace(store: &Store, passage: &str) -> Result<Result<Vec<Trace>, FieldError>, StoreError> {
+    let passage_words = words(passage, &[]);
+    if passage_words.len() < MIN_MATCH_WORDS {
+        return Ok(Err(FieldError::new(
+            "passage",
+            format!("must have at least {MIN_MATCH_WORDS} words to be traced"),
+        )));
+    }
+    let mut traces = Vec::new();
+    for (id, versions) in candidates(store, &passage_words)? {
+        if let Some(trace) = trace_in_statement(store, &passage_words, id, &versions)? {
+            traces.push(trace);
+        }
+    }
+    traces.sort_by_key(|trace| (trace.appeared_at(), trace.version.statement_id));
+    Ok(Ok(traces))
+}
+
+/// The candidate statements, best first, each with its candidate versions in order.
+fn candidates(store: &Store, passage: &[Word]) -> Result<Vec<(StatementId, Vec<VersionNo>)>, StoreError> {
+    let mut hashes: Vec<u64> = shingles(passage).iter().map(|shingle| shingle.hash).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    let step = hashes.len().div_ceil(MAX_LOOKUPS).max(1);
+    let mut rare: HashMap<(StatementId, VersionNo), usize> = HashMap::new();
+    let mut common: HashMap<(StatementId, VersionNo), usize> = HashMap::new();
+    for hash in hashes.into_iter().step_by(step) {
+        let (holders, _) = store.versions_with_fingerprint(hash, COMMON_SHINGLE_DOCUMENTS + 1)?;
+        let hits = if is_common_shingle(holders.len()) {
+            &mut common
+        } else {
+            &mut rare
+        };
+        for holder in holders {
+            *hits.entry(holder).or_default() += 1;
+        }
+    }
+    let hits = if rare.is_empty() { common } else { rare };
+    let mut by_statement: BTreeMap<StatementId, (usize, Vec<VersionNo>)> = BTreeMap::new();
+    for ((id, n), count) in hits {
+        let entry = by_statement.entry(id).or_default();
+        entry.0 = entry.0.max(count);
+        entry.1.push(n);
+    }
+    let mut ranked: Vec<(StatementId, (usize, Vec<VersionNo>))> = by_statement.into_iter().collect();
+    ranked.sort_by_key(|(id, (count, _))| (std::cmp::Reverse(*count), *id));
+    Ok(ranked
+        .into_iter()
+        .take(MAX_CANDIDATES)
+        .map(|(id, (_, mut versions))| {
+            versions.sort_unstable();
+            (id, versions)
+        })
+        .collect())
+}
+
+/// Locates the passage in each candidate version of one statement (reading each distinct
+/// content once); the earliest matching version carries the answer.
+fn trace_in_statement(
+    store: &Store,
+    passage: &[Word],
+    id: StatementId,
+    versions: &[VersionNo],
+) -> Result<Option<Trace>, StoreError> {
+    let mut located: HashMap<Sha256, Option<(PassageMatch, String)>> = HashMap::new();
+    let mut trace: Option<Trace> = None;
+    for &n in versions {
+        let Some((version, bytes)) = store.content(&id, n)? else {
+            continue;
+        };
+        let found = located.entry(version.sha256).or_insert_with(|| {
+            let text = ComparableText::read(&String::from_utf8_lossy(&bytes), version.metadata.content_type);
+            locate(passage, &text.words())
+                .filter(is_match)
+                .map(|found| (found, text.text))
+        });
+        let Some((found, text)) = found.clone() else {
+            continue;
+        };
+        match &mut trace {
+            Some(trace) => trace.also_in.push(n),
+            None => {
+                trace = Some(Trace {
+                    version,
+                    found,
+                    text,
+                    also_in: Vec::new(),
+                })
+            }
+        }
+    }
+    Ok(trace)
+}
