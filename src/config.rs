@@ -128,6 +128,10 @@ pub struct Settings {
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "PROVENANCE_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Writes are refused (507) while the data folder's disk has fewer free bytes than this,
+    /// so that reads keep working when the disk fills up.
+    #[arg(long, env = "PROVENANCE_MIN_FREE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub min_free_bytes: u64,
     /// Number of HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "PROVENANCE_WORKERS")]
     pub workers: Option<usize>,
@@ -199,6 +203,7 @@ impl Settings {
             bind: bind.into(),
             data_dir: data_dir.into(),
             max_body_bytes: 4 * 1024 * 1024,
+            min_free_bytes: 64 * 1024 * 1024,
             workers: None,
             reads_need_key: false,
             rate_limit_key: 200,

@@ -28,6 +28,7 @@ impl Application {
     /// answering once [`Application::run_until_stopped`] is awaited.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
         let store = open_store(&settings.data_dir, &settings.log, KeyUse::CreateIfMissing)?;
+        store.keep_free(settings.min_free_bytes);
         let store = web::Data::new(store);
         warm_up_extractor();
         let listener = TcpListener::bind(&settings.bind)

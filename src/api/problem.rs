@@ -124,6 +124,7 @@ impl ApiError {
             }
             Self::PayloadTooLarge { .. } | Self::BodyTimeout(_) => problem.field = Some("body".to_owned()),
             Self::Unauthorized(_) | Self::Forbidden(_) => problem.field = Some("Authorization".to_owned()),
+            Self::Store(StoreError::ReserveReached { .. }) => {}
             Self::Store(_) => {
                 problem.detail = "the registry could not complete the request; it has been logged".to_owned()
             }
@@ -162,6 +163,10 @@ impl ApiError {
             Self::BodyTimeout(_) => (
                 "urn:provenance:problem:body-timeout",
                 "The request body came too slowly",
+            ),
+            Self::Store(StoreError::ReserveReached { .. }) => (
+                "urn:provenance:problem:insufficient-storage",
+                "The registry has no room to store data",
             ),
             Self::Store(StoreError::Sled(sled::Error::Io(error))) if is_out_of_space(error) => (
                 "urn:provenance:problem:insufficient-storage",
@@ -209,6 +214,7 @@ impl ResponseError for ApiError {
             | Self::Store(StoreError::IdCollision { .. } | StoreError::VersionsExhausted(_)) => {
                 StatusCode::CONFLICT
             }
+            Self::Store(StoreError::ReserveReached { .. }) => StatusCode::INSUFFICIENT_STORAGE,
             Self::Store(StoreError::Sled(sled::Error::Io(error))) if is_out_of_space(error) => {
                 StatusCode::INSUFFICIENT_STORAGE
             }

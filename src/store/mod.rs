@@ -39,6 +39,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use crate::domain::{
@@ -73,6 +74,8 @@ pub enum StoreError {
     Integrity(String),
     #[error("cannot sign a checkpoint: {0}")]
     Signing(String),
+    #[error("only {available} bytes are free on the store's disk; writes stop below {reserve}")]
+    ReserveReached { available: u64, reserve: u64 },
 }
 
 /// What an ingest did.
@@ -165,6 +168,10 @@ pub struct Store {
     verifier: NoteVerifier,
     /// Keeps the newest durable checkpoint in a file beside sled's.
     witness: log::Witness,
+    /// The store's folder, whose disk the free-space reserve is checked on.
+    path: std::path::PathBuf,
+    /// Writes are refused while the disk has fewer free bytes than this (see [`Store::keep_free`]).
+    reserve: AtomicU64,
 }
 
 /// A version's proof of inclusion in the log, against the latest signed checkpoint.
@@ -213,6 +220,8 @@ impl Store {
             signer,
             verifier,
             witness,
+            path: path.to_owned(),
+            reserve: AtomicU64::new(0),
         };
         store.check_log_at_open(path)?;
         Ok(store)
@@ -259,9 +268,27 @@ impl Store {
             .map_err(|error| StoreError::Signing(error.to_string()))
     }
 
+    /// Refuses writes while the disk holding the store has fewer than `bytes` free. sled fails
+    /// every operation, reads included, after an I/O error such as a full disk, until the
+    /// process restarts; stopping writes short of that keeps reads working.
+    pub fn keep_free(&self, bytes: u64) {
+        self.reserve.store(bytes, Ordering::Relaxed);
+    }
+
+    fn check_reserve(&self) -> Result<(), StoreError> {
+        let reserve = self.reserve.load(Ordering::Relaxed);
+        match fs2::available_space(&self.path) {
+            Ok(available) if available < reserve => Err(StoreError::ReserveReached { available, reserve }),
+            // Unknown free space does not stop writes: sled's own errors still protect them.
+            _ => Ok(()),
+        }
+    }
+
     /// Stores `submission` as the next version of its statement, unless it repeats the latest
-    /// version. Returns only once the result is durable. Blocking: call it off the async workers.
+    /// version. Returns only once the result is durable. Refused, with nothing written, while
+    /// the disk is within the free-space reserve. Blocking: call it off the async workers.
     pub fn ingest(&self, submission: &Submission, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
+        self.check_reserve()?;
         let (outcome, checkpoint) = {
             let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
             self.apply(submission, now)?

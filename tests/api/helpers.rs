@@ -106,6 +106,11 @@ impl TestApp {
         create_key(&self.store, name, role)
     }
 
+    /// The store the service runs on.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// Asserts that the store keeps every invariant of its module doc.
     pub fn assert_store_consistent(&self) {
         let problems = self.store.audit().expect("the store can be read");

@@ -16,6 +16,7 @@ mod listing;
 mod log;
 mod passages;
 mod read;
+mod reserve;
 mod restart;
 mod verifiers;
 mod verify;
