@@ -6,7 +6,7 @@ use actix_web::{get, web, HttpResponse};
 use super::model::*;
 use super::problem::ApiError;
 use super::statements::{unknown_version, version_address};
-use super::{base64, page_params};
+use super::{base64, page_params, query_number};
 use crate::log::merkle::{self, Hash};
 use crate::store::Store;
 
@@ -201,9 +201,9 @@ fn root(store: &Store, field: &str, size: u64) -> Result<Hash, ApiError> {
 
 fn optional_number(field: &str, raw: Option<&str>) -> Result<Option<u64>, ApiError> {
     raw.map(|raw| {
-        raw.trim()
-            .parse::<u64>()
-            .map_err(|_| ApiError::bad_request(field, "must be a whole number, 0 or more"))
+        query_number(raw).ok_or_else(|| {
+            ApiError::bad_request(field, format!("must be a whole number from 0 to {}", i64::MAX))
+        })
     })
     .transpose()
 }

@@ -218,14 +218,14 @@ fn query_error(error: QueryPayloadError) -> ApiError {
 fn page_params(limit: Option<&str>, cursor: Option<&str>) -> Result<(usize, Option<Cursor>), ApiError> {
     let limit = match limit {
         None => DEFAULT_PAGE_SIZE,
-        Some(raw) => match raw.trim().parse::<u64>() {
-            Ok(0) | Err(_) => {
+        Some(raw) => match query_number(raw) {
+            Some(0) | None => {
                 return Err(ApiError::bad_request(
                     "limit",
-                    "must be a whole number from 1 to 200",
+                    "must be a whole number from 1 to 200 (larger values count as 200)",
                 ))
             }
-            Ok(n) => usize::try_from(n).unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE),
+            Some(n) => usize::try_from(n).unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE),
         },
     };
     let cursor = cursor
@@ -233,6 +233,15 @@ fn page_params(limit: Option<&str>, cursor: Option<&str>) -> Result<(usize, Opti
         .transpose()
         .map_err(ApiError::BadRequest)?;
     Ok((limit, cursor))
+}
+
+/// A whole number sent as a query parameter. The OpenAPI document declares these `int64`, so
+/// one above `i64::MAX` is refused like any other malformed number.
+fn query_number(raw: &str) -> Option<u64> {
+    raw.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| i64::try_from(*n).is_ok())
 }
 
 /// Runs blocking store work (disk flushes, hashing) on the blocking pool, off the async workers.

@@ -222,6 +222,7 @@ async fn out_of_range_requests_are_refused() {
         ("/v1/log/proof/consistency?from=3&to=2", "from"),
         ("/v1/log/proof/consistency?from=1&to=9", "to"),
         ("/v1/log/entries?start=x", "start"),
+        ("/v1/log/entries?start=9223372036854775808", "start"),
         ("/v1/log/entries?limit=0", "limit"),
     ];
     for (path, field) in cases {
