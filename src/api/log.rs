@@ -58,6 +58,7 @@ pub async fn get_log_key(store: web::Data<Store>) -> HttpResponse {
     responses(
         (status = 200, description = "The inclusion proof.", body = InclusionProof),
         (status = 400, response = BadRequestProblem),
+        (status = 404, response = NotFoundProblem),
     )
 )]
 #[get("/v1/log/proof/inclusion")]
@@ -67,10 +68,8 @@ pub async fn get_inclusion_proof(
 ) -> Result<web::Json<InclusionProof>, ApiError> {
     let index = required_number("index", query.index.as_deref())?;
     let (checkpoint, latest_size) = latest(&store)?;
-    let tree_size = optional_number("tree_size", query.tree_size.as_deref())?.unwrap_or(latest_size);
-    let proof = store
-        .inclusion_proof(index, tree_size)?
-        .map_err(ApiError::BadRequest)?;
+    let tree_size = optional_size("tree_size", query.tree_size.as_deref())?.unwrap_or(latest_size);
+    let proof = store.inclusion_proof(index, tree_size)?.map_err(beyond_the_log)?;
     let root = root(&store, "tree_size", tree_size)?;
     let leaf = store
         .log_entries(index, 1)?
@@ -98,6 +97,7 @@ pub async fn get_inclusion_proof(
     responses(
         (status = 200, description = "The consistency proof.", body = ConsistencyProof),
         (status = 400, response = BadRequestProblem),
+        (status = 404, response = NotFoundProblem),
     )
 )]
 #[get("/v1/log/proof/consistency")]
@@ -105,10 +105,11 @@ pub async fn get_consistency_proof(
     query: web::Query<ConsistencyQuery>,
     store: web::Data<Store>,
 ) -> Result<web::Json<ConsistencyProof>, ApiError> {
-    let from = required_number("from", query.from.as_deref())?;
+    let from = optional_size("from", query.from.as_deref())?
+        .ok_or_else(|| ApiError::bad_request("from", "is required"))?;
     let (checkpoint, latest_size) = latest(&store)?;
-    let to = optional_number("to", query.to.as_deref())?.unwrap_or(latest_size);
-    let proof = store.consistency_proof(from, to)?.map_err(ApiError::BadRequest)?;
+    let to = optional_size("to", query.to.as_deref())?.unwrap_or(latest_size);
+    let proof = store.consistency_proof(from, to)?.map_err(beyond_the_log)?;
     Ok(web::Json(ConsistencyProof {
         from,
         to,
@@ -196,7 +197,13 @@ fn latest(store: &Store) -> Result<(String, u64), ApiError> {
 }
 
 fn root(store: &Store, field: &str, size: u64) -> Result<Hash, ApiError> {
-    store.log_root(field, size)?.map_err(ApiError::BadRequest)
+    store.log_root(field, size)?.map_err(beyond_the_log)
+}
+
+/// A well-formed request for a proof the log cannot give (a tree larger than the log, an
+/// index outside the tree, a shrinking range): there is no such resource, 404.
+fn beyond_the_log(error: crate::domain::FieldError) -> ApiError {
+    ApiError::NotFound(error.to_string())
 }
 
 fn optional_number(field: &str, raw: Option<&str>) -> Result<Option<u64>, ApiError> {
@@ -210,4 +217,12 @@ fn optional_number(field: &str, raw: Option<&str>) -> Result<Option<u64>, ApiErr
 
 fn required_number(field: &str, raw: Option<&str>) -> Result<u64, ApiError> {
     optional_number(field, raw)?.ok_or_else(|| ApiError::bad_request(field, "is required"))
+}
+
+/// A tree size: a whole number from 1.
+fn optional_size(field: &str, raw: Option<&str>) -> Result<Option<u64>, ApiError> {
+    match optional_number(field, raw)? {
+        Some(0) => Err(ApiError::bad_request(field, "must be at least 1")),
+        size => Ok(size),
+    }
 }

@@ -600,7 +600,7 @@ pub struct BadRequestProblem(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct InvalidProblem(pub Problem);
 
-/// No such statement or version.
+/// No such resource: statement, version, key, or tree size or entry of the log.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct NotFoundProblem(pub Problem);
