@@ -12,6 +12,7 @@ mod log;
 pub mod model;
 mod passages;
 pub mod problem;
+mod schemas;
 mod statements;
 mod verify;
 

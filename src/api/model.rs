@@ -749,11 +749,10 @@ pub struct EntriesQuery {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "newsroom-desk", "role": "writer"}))]
 pub struct KeyRequest {
-    /// 1 to 64 characters of a-z, 0-9, `.`, `_`, `-`.
-    #[schema(required = true, value_type = String)]
+    /// 1 to 64 characters of a-z, 0-9, `.`, `_`, `-`, starting with a letter or digit.
+    #[schema(required = true, value_type = String, pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     pub name: Option<String>,
-    /// `reader`, `writer` or `admin`.
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = super::schemas::RoleName)]
     pub role: Option<String>,
 }
 
@@ -761,7 +760,7 @@ pub struct KeyRequest {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct KeyInfo {
     pub name: String,
-    /// `reader`, `writer` or `admin`.
+    #[schema(value_type = super::schemas::RoleName)]
     pub role: String,
     /// The public part of the key's token.
     pub key_id: String,
