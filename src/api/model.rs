@@ -548,9 +548,18 @@ pub struct HashMatches {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListStatementsQuery {
-    /// Look a statement up by its source URL (canonicalized like on ingest).
+    /// Look a statement up by its source URL (canonicalized like on ingest; the same forms are
+    /// taken).
+    #[param(
+        max_length = 2048,
+        pattern = r#"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,4})?(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)+(?:\?[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*(?:&[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*)*)?$"#
+    )]
     pub source_url: Option<String>,
     /// Publisher name, compared case-insensitively with white space folded.
+    #[param(
+        max_length = 300,
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+    )]
     pub publisher: Option<String>,
     /// Earliest publication date (`YYYY-MM-DD`, inclusive), in the source's own offset.
     #[param(value_type = Option<String>, format = Date)]
@@ -560,6 +569,10 @@ pub struct ListStatementsQuery {
     pub published_before: Option<String>,
     /// A contact's whole name, organization or e-mail address (case-insensitive), or phone
     /// number (compared by digits only).
+    #[param(
+        max_length = 300,
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+    )]
     pub contact: Option<String>,
     /// Page size, 1 to 200 (larger values are capped); 50 by default.
     #[param(value_type = Option<u64>, minimum = 1)]
