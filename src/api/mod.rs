@@ -26,6 +26,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::domain::{StatementId, VersionNo};
 use crate::store::{Cursor, StoreError};
 use problem::ApiError;
+use schemas::ContactNeedsAField;
 
 /// Page size when the client names none.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
@@ -65,7 +66,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         keys::revoke_key,
         health::healthz,
     ),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &ContactNeedsAField),
     components(
         schemas(problem::Problem, problem::FieldProblem),
         responses(

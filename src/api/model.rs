@@ -27,42 +27,71 @@ use crate::log::merkle;
 }))]
 pub struct IngestRequest {
     /// Absolute http(s) URL of the statement; canonicalized (see the README) to identify it.
-    #[schema(required = true, value_type = String, format = "uri")]
+    /// The service also takes forms the pattern leaves out (international host names, IP
+    /// addresses, no path), as long as the canonical form is at most 2048 bytes.
+    #[schema(required = true, value_type = String, format = "uri", max_length = 2048, pattern = r#"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,4})?(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)+(?:\?[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*(?:&[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*)*)?$"#)]
     pub source_url: Option<String>,
     /// The statement's text, UTF-8, not blank. Stored and served byte for byte.
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, pattern = r#"[^\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"#)]
     pub content: Option<String>,
     /// `text/plain` (the default), `text/html` or `text/markdown`.
-    #[schema(value_type = Option<String>, example = "text/plain")]
+    #[schema(value_type = Option<super::schemas::ContentTypeName>)]
     pub content_type: Option<String>,
     /// The client's own lowercase-hex SHA-256 of the UTF-8 bytes of `content`. When it differs
     /// from the server's, the request is refused with 422 and nothing is stored.
-    #[schema(value_type = Option<String>, example = "9f2b5c8a3c1e0b7d6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa00")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9a-fA-F]{64}$",
+        example = "9f2b5c8a3c1e0b7d6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa00")]
     pub sha256: Option<String>,
     /// The statement's headline (at most 1000 characters).
+    #[schema(
+        max_length = 1000,
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+    )]
     pub title: Option<String>,
     /// Who published the statement (at most 300 characters).
+    #[schema(
+        max_length = 300,
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+    )]
     pub publisher: Option<String>,
     /// Publication date as the source gives it: a date (`2017-08-16`) or an RFC 3339 date-time
     /// with offset. The precision given is kept.
-    #[schema(value_type = Option<String>, example = "2017-08-16")]
+    #[schema(schema_with = super::schemas::published_at)]
     pub published_at: Option<String>,
     /// Media contacts named by the statement (at most 50).
+    #[schema(max_items = 50)]
     pub media_contacts: Option<Vec<ContactInput>>,
 }
 
-/// A media contact as sent by a client: at least one field.
+/// A media contact as sent by a client: at least one field, not null.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
     /// A person's name (at most 300 characters).
+    #[schema(
+        max_length = 300,
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+    )]
     pub name: Option<String>,
     /// An organization or office (at most 300 characters).
+    #[schema(
+        max_length = 300,
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+    )]
     pub organization: Option<String>,
     /// A phone number as written: 3 to 20 digits, with optional `+ - . ( ) /`, spaces, `ext.`.
-    #[schema(example = "(786) 363-2737")]
+    #[schema(
+        max_length = 40,
+        pattern = r#"^[ +\-.()/extEXT]*(?:[0-9][ +\-.()/extEXT]*){3,20}$"#,
+        example = "(786) 363-2737"
+    )]
     pub phone: Option<String>,
-    #[schema(example = "media@aclu.org")]
+    /// An e-mail address (at most 254 characters).
+    #[schema(
+        max_length = 254,
+        pattern = r#"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@.\s\x00-\x1f\x7f-\x9f][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@.\s\x00-\x1f\x7f-\x9f]$"#,
+        example = "media@aclu.org"
+    )]
     pub email: Option<String>,
 }
 

@@ -97,7 +97,7 @@ impl Email {
                     && !domain.starts_with('.')
                     && !domain.ends_with('.')
                     && !domain.contains('@')
-                    && raw.len() <= 254
+                    && raw.chars().count() <= 254
                     && !raw.chars().any(|c| c.is_whitespace() || c.is_control())
             }
             None => false,
@@ -166,6 +166,10 @@ mod tests {
         ] {
             assert!(Email::parse("email", raw).is_err(), "{raw}");
         }
+        // At most 254 characters, as documented, however many bytes they take.
+        let local = |n| format!("{}@example.org", "é".repeat(n));
+        assert!(Email::parse("email", &local(254 - 12)).is_ok());
+        assert!(Email::parse("email", &local(255 - 12)).is_err());
     }
 
     #[test]
