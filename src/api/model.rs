@@ -28,7 +28,7 @@ use crate::log::merkle;
 pub struct IngestRequest {
     /// Absolute http(s) URL of the statement; canonicalized (see the README) to identify it.
     /// The service also takes forms the pattern leaves out (international host names, IP
-    /// addresses, no path), as long as the canonical form is at most 2048 bytes.
+    /// addresses, no path), at most 2048 bytes long as sent and once canonical.
     #[schema(required = true, value_type = String, format = "uri", max_length = 2048, pattern = r#"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,4})?(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)+(?:\?[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*(?:&[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*)*)?$"#)]
     pub source_url: Option<String>,
     /// The statement's text, UTF-8, not blank. Stored and served byte for byte.

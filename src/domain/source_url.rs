@@ -3,7 +3,8 @@
 //!
 //! Canonicalization, in order (the `url` crate applies WHATWG URL parsing first):
 //! 1. Surrounding white space is dropped; the URL must be absolute, `http` or `https`, with a
-//!    host, and without user name or password.
+//!    host, and without user name or password. It must be at most 2048 bytes long, as sent
+//!    and once canonical.
 //! 2. Scheme and host are lower-cased, international host names become punycode, a trailing
 //!    dot on the host is dropped, and the scheme's default port (80, 443) is dropped.
 //! 3. The path has `.` and `..` segments resolved, an empty path becomes `/`, percent-escapes
@@ -38,6 +39,10 @@ impl SourceUrl {
         if raw.is_empty() {
             return Err(invalid("must not be empty"));
         }
+        let too_long = || FieldError::new(field, format!("must be at most {MAX_URL_BYTES} bytes long"));
+        if raw.len() > MAX_URL_BYTES {
+            return Err(too_long());
+        }
         let mut url = Url::parse(raw).map_err(|error| match error {
             url::ParseError::RelativeUrlWithoutBase => {
                 invalid("must be an absolute http(s) URL, such as https://example.org/news/1")
@@ -65,10 +70,7 @@ impl SourceUrl {
         url.set_path(&path);
         strip_tracking_parameters(&mut url);
         if url.as_str().len() > MAX_URL_BYTES {
-            return Err(FieldError::new(
-                field,
-                format!("must be at most {MAX_URL_BYTES} bytes long"),
-            ));
+            return Err(too_long());
         }
         Ok(Self(url))
     }
@@ -208,6 +210,11 @@ mod tests {
         }
         let long = format!("https://example.org/{}", "a".repeat(MAX_URL_BYTES));
         assert!(SourceUrl::parse("source_url", &long).is_err());
+        // Too long as sent, even though its canonical form would be short enough.
+        let shrinking = format!("https://example.org/{}", "%61".repeat(700));
+        assert!(SourceUrl::parse("source_url", &shrinking).is_err());
+        let fits = format!("https://example.org/{}", "a".repeat(MAX_URL_BYTES - 20));
+        assert!(SourceUrl::parse("source_url", &fits).is_ok());
     }
 
     proptest! {
