@@ -65,6 +65,12 @@ impl SourceUrl {
             url.set_host(Some(&bare))
                 .map_err(|_| invalid("must name a valid host"))?;
         }
+        if let Some(url::Host::Domain(domain)) = url.host() {
+            // `http:///..` parses with the host `..`: no label may be empty.
+            if domain.split('.').any(str::is_empty) {
+                return Err(invalid("must name a valid host"));
+            }
+        }
         url.set_fragment(None);
         let path = normalize_percent_escapes(url.path());
         url.set_path(&path);
@@ -202,6 +208,10 @@ mod tests {
             ("mailto:press@example.org", "http or https"),
             ("https://user:pw@example.org/", "user name"),
             ("https://", "not a valid URL"),
+            ("http:///..", "valid host"),
+            ("https://example..org/", "valid host"),
+            ("https://.example.org/", "valid host"),
+            ("https://example.org../", "valid host"),
         ];
         for (raw, expected) in cases {
             let err = SourceUrl::parse("source_url", raw).unwrap_err();
