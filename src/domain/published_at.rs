@@ -17,7 +17,7 @@ pub enum PublishedAt {
 impl PublishedAt {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let raw = raw.trim();
-        if raw.len() == 10 {
+        if is_full_date(raw) {
             if let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
                 return Ok(Self::Date(date));
             }
@@ -49,6 +49,19 @@ impl PublishedAt {
             Self::DateTime(date_time) => date_time.date_naive(),
         }
     }
+}
+
+/// Whether `raw` has the form `YYYY-MM-DD`, digits only: chrono's `%Y-%m-%d` alone also takes
+/// signs and short fields (`-0001-01-1`), whose written form would not parse back.
+fn is_full_date(raw: &str) -> bool {
+    raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
 }
 
 impl fmt::Display for PublishedAt {
@@ -112,6 +125,9 @@ mod tests {
             "2017-02-30",
             "2018-01-24T16:30:00",
             "16/08/2017",
+            "-0001-01-1",
+            "+2017-8-16",
+            "2017-08-+1",
         ] {
             assert_eq!(parse(raw).unwrap_err().field, "published_at", "{raw}");
         }
