@@ -6,7 +6,7 @@
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use provenance::api::model::IngestRequest;
-use provenance::domain::{FieldErrors, SourceUrl, StatementId, Submission};
+use provenance::domain::{FieldErrors, PublishedAt, SourceUrl, StatementId, Submission};
 use serde_json::{Map, Value};
 
 const FIELDS: [&str; 8] = [
@@ -270,6 +270,43 @@ proptest! {
             check(&body)?;
         }
         let _ = serde_json::from_slice::<IngestRequest>(&bytes).map(Submission::try_from);
+    }
+}
+
+/// Texts shaped like publication dates, with the variations the parser must settle.
+fn date_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[+-]?[0-9]{1,6}-[0-9]{1,2}-[0-9]{1,2}",
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,12})?([Zz]|[+-][0-9]{2}:[0-9]{2})",
+        "\\PC{0,30}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// The stable counterpart of fuzz/fuzz_targets/published_at.rs.
+    #[test]
+    fn published_dates_parse_back_from_their_written_form(raw in date_like()) {
+        if let Ok(published) = PublishedAt::parse("published_at", &raw) {
+            let shown = published.to_string();
+            let again = PublishedAt::parse("published_at", &shown)
+                .map_err(|error| TestCaseError::fail(format!("{raw:?} shown as {shown:?}: {error}")))?;
+            prop_assert_eq!(again, published);
+            prop_assert_eq!(again.to_string(), shown);
+        }
+    }
+
+    /// The stable counterpart of fuzz/fuzz_targets/source_url.rs.
+    #[test]
+    fn canonical_urls_parse_to_themselves(raw in prop_oneof![url(), "\\PC{0,40}"]) {
+        if let Ok(parsed) = SourceUrl::parse("source_url", &raw) {
+            let canonical = parsed.as_str();
+            prop_assert!(canonical.len() <= 2048);
+            let again = SourceUrl::parse("source_url", canonical)
+                .map_err(|error| TestCaseError::fail(format!("{raw:?} gives {canonical:?}: {error}")))?;
+            prop_assert_eq!(again.as_str(), canonical);
+        }
     }
 }
 
