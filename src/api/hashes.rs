@@ -2,7 +2,9 @@
 
 use actix_web::{get, web};
 
-use super::model::{BadRequestProblem, HashMatches, PageQuery, VersionRecord};
+use super::model::{
+    BadRequestProblem, HashMatches, PageQuery, RateLimitedProblem, UnauthorizedProblem, VersionRecord,
+};
 use super::page_params;
 use super::problem::ApiError;
 use crate::domain::Sha256;
@@ -21,6 +23,8 @@ use crate::store::Store;
     responses(
         (status = 200, description = "The versions with this content (possibly none).", body = HashMatches),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/hashes/{sha256}")]

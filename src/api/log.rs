@@ -21,8 +21,12 @@ const TEXT: &str = "text/plain; charset=utf-8";
     path = "/v1/log/checkpoint",
     tag = "log",
     operation_id = "get_checkpoint",
-    responses((status = 200, description = "The signed checkpoint.", content_type = "text/plain",
-        body = String, example = "provenance.localhost/log\n20\nrYBJug9SAPMFh8fObkzDMWuRAbfFXFDaWej+D9V6ETo=\n\n— provenance.localhost/log AqiJZxA/aetTSXuqWFtwKTqI0L26XcE8m/8ooe1IlKlHd+V4V2semO0P6RrYpUAZuiDXKne9/JBHy4B/BLFMFd90/QM=\n"))
+    responses(
+        (status = 200, description = "The signed checkpoint.", content_type = "text/plain",
+        body = String, example = "provenance.localhost/log\n20\nrYBJug9SAPMFh8fObkzDMWuRAbfFXFDaWej+D9V6ETo=\n\n— provenance.localhost/log AqiJZxA/aetTSXuqWFtwKTqI0L26XcE8m/8ooe1IlKlHd+V4V2semO0P6RrYpUAZuiDXKne9/JBHy4B/BLFMFd90/QM=\n"),
+        (status = 401, response = UnauthorizedProblem),
+        (status = 429, response = RateLimitedProblem),
+    )
 )]
 #[get("/v1/log/checkpoint")]
 pub async fn get_checkpoint(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
@@ -38,8 +42,12 @@ pub async fn get_checkpoint(store: web::Data<Store>) -> Result<HttpResponse, Api
     path = "/v1/log/key",
     tag = "log",
     operation_id = "get_log_key",
-    responses((status = 200, description = "The verifier key.", content_type = "text/plain", body = String,
-        example = "provenance.localhost/log+02a88967+AV0ct5ayJ8dVD2g7wXYb6dXgbpkNXrPqtC9Ftk0ZPzD3"))
+    responses(
+        (status = 200, description = "The verifier key.", content_type = "text/plain", body = String,
+        example = "provenance.localhost/log+02a88967+AV0ct5ayJ8dVD2g7wXYb6dXgbpkNXrPqtC9Ftk0ZPzD3"),
+        (status = 401, response = UnauthorizedProblem),
+        (status = 429, response = RateLimitedProblem),
+    )
 )]
 #[get("/v1/log/key")]
 pub async fn get_log_key(store: web::Data<Store>) -> HttpResponse {
@@ -58,7 +66,9 @@ pub async fn get_log_key(store: web::Data<Store>) -> HttpResponse {
     responses(
         (status = 200, description = "The inclusion proof.", body = InclusionProof),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
         (status = 404, response = NotFoundProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/log/proof/inclusion")]
@@ -97,7 +107,9 @@ pub async fn get_inclusion_proof(
     responses(
         (status = 200, description = "The consistency proof.", body = ConsistencyProof),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
         (status = 404, response = NotFoundProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/log/proof/consistency")]
@@ -132,6 +144,8 @@ pub async fn get_consistency_proof(
     responses(
         (status = 200, description = "A run of entries.", body = LogEntries),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/log/entries")]
@@ -175,7 +189,9 @@ pub async fn list_log_entries(
     responses(
         (status = 200, description = "The proof bundle.", body = ProofBundle),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
         (status = 404, response = NotFoundProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/statements/{statement_id}/versions/{version}/proof")]

@@ -86,6 +86,8 @@ pub async fn create_statement(
     responses(
         (status = 200, description = "A page of statements.", body = StatementPage),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/statements")]
@@ -140,7 +142,9 @@ pub async fn list_statements(
     responses(
         (status = 200, description = "The statement.", body = StatementRecord),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
         (status = 404, response = NotFoundProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/statements/{statement_id}")]
@@ -165,7 +169,9 @@ pub async fn get_statement(
     responses(
         (status = 200, description = "A page of versions.", body = VersionPage),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
         (status = 404, response = NotFoundProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/statements/{statement_id}/versions")]
@@ -198,7 +204,9 @@ pub async fn list_versions(
     responses(
         (status = 200, description = "The version record.", body = VersionRecord),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
         (status = 404, response = NotFoundProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/statements/{statement_id}/versions/{version}")]
@@ -238,7 +246,9 @@ pub async fn get_version(
             )),
         (status = 304, description = "The client's copy (`If-None-Match`) is current."),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
         (status = 404, response = NotFoundProblem),
+        (status = 429, response = RateLimitedProblem),
     )
 )]
 #[get("/v1/statements/{statement_id}/versions/{version}/content")]
