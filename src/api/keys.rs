@@ -28,6 +28,7 @@ use crate::store::Store;
         (status = 401, response = UnauthorizedProblem),
         (status = 403, response = ForbiddenProblem),
         (status = 409, response = ConflictProblem),
+        (status = 413, response = TooLargeProblem),
         (status = 415, response = UnsupportedMediaTypeProblem),
         (status = 422, response = InvalidProblem),
         (status = 429, response = RateLimitedProblem),
