@@ -64,11 +64,9 @@ pub struct DiffSide {
 pub struct MetadataChange {
     /// `content_type`, `title`, `publisher`, `published_at` or `media_contacts`.
     pub field: String,
-    /// The older value, as in the version record.
-    #[schema(value_type = Object)]
+    /// The older value, as in the version record: a string, a list of contacts, or null.
     pub from: serde_json::Value,
     /// The newer value.
-    #[schema(value_type = Object)]
     pub to: serde_json::Value,
 }
 
@@ -133,6 +131,10 @@ pub async fn diff_versions(
         let to = to.unwrap_or(statement.latest.version);
         let from = from.unwrap_or_else(|| VersionNo::from_u32(to.get() - 1).unwrap_or(to));
         if from > to {
+            // An unknown version is a 404 whatever the order; two known ones the wrong way round a 400.
+            if store.version(&id, from)?.is_none() {
+                return Ok(Err(unknown_version(&id, from)));
+            }
             return Ok(Err(ApiError::BadRequest(FieldError::new(
                 "from",
                 format!("must not be after to ({to})"),

@@ -18,13 +18,20 @@ pub struct ExtractRequest;
 
 impl PartialSchema for ExtractRequest {
     fn schema() -> RefOr<Schema> {
-        let mut schema = IngestRequest::schema();
-        if let RefOr::T(Schema::Object(object)) = &mut schema {
-            object.required.retain(|field| field != "source_url");
-            object.description =
-                Some("A body as `POST /v1/statements` takes it; only `content` is required here.".into());
-        }
-        schema
+        super::schemas::ingest_fields(
+            &[
+                "source_url",
+                "content",
+                "content_type",
+                "sha256",
+                "title",
+                "publisher",
+                "published_at",
+                "media_contacts",
+            ],
+            &["content"],
+            "A body as `POST /v1/statements` takes it; only `content` is required here.",
+        )
     }
 }
 

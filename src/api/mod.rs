@@ -26,7 +26,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::domain::{StatementId, VersionNo};
 use crate::store::{Cursor, StoreError};
 use problem::ApiError;
-use schemas::ContactNeedsAField;
+use schemas::AtLeastOneField;
 
 /// Page size when the client names none.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
@@ -66,7 +66,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         keys::revoke_key,
         health::healthz,
     ),
-    modifiers(&BearerScheme, &ContactNeedsAField),
+    modifiers(&BearerScheme, &AtLeastOneField),
     components(
         schemas(problem::Problem, problem::FieldProblem),
         responses(

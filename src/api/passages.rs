@@ -20,13 +20,14 @@ pub const MAX_RESULTS: usize = 50;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"passage": "Sanctuary city policies improve public safety by building trust between law enforcement and the communities they serve."}))]
 pub struct PassageQuery {
-    /// The passage: a quote, a sentence, a paragraph; at least 8 words. Line breaks, quote
-    /// marks, dashes, case and punctuation do not matter; `...` or `…` marks words left out.
-    #[schema(required = true, value_type = String, min_length = 1)]
+    /// The passage: a quote, a sentence, a paragraph. Line breaks, quote marks, dashes, case
+    /// and punctuation do not matter; `...` or `…` marks words left out. A passage of fewer
+    /// than 8 words matches nothing.
+    #[schema(required = true, value_type = String)]
     pub passage: Option<String>,
     /// The most results to return, 1 to 50 (10 by default).
-    #[schema(minimum = 1, maximum = 50)]
-    pub limit: Option<u32>,
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 50)]
+    pub limit: Option<serde_json::Number>,
 }
 
 /// The statements that contain a passage, earliest publication first.
@@ -106,21 +107,20 @@ pub async fn search_passages(
     let passage = query
         .passage
         .ok_or_else(|| ApiError::Invalid(FieldError::new("passage", "is required").into()))?;
-    let results = match query.limit {
+    // JSON has one kind of number: 10 and 10.0 are the same integer.
+    let results = match query.limit.map(|n| n.as_f64().unwrap_or(f64::NAN)) {
         None => 10,
-        Some(n @ 1..=50) => n as usize,
+        Some(n) if n.fract() == 0.0 && (1.0..=MAX_RESULTS as f64).contains(&n) => n as usize,
         Some(_) => {
             return Err(ApiError::Invalid(
-                FieldError::new("limit", "must be from 1 to 50").into(),
+                FieldError::new("limit", "must be a whole number from 1 to 50").into(),
             ))
         }
     };
     let store = store.into_inner();
-    let traces = blocking(move || trace(&store, &passage))
-        .await?
-        .map_err(|error| ApiError::Invalid(error.into()))?;
+    let traces = blocking(move || trace(&store, &passage)).await?;
     Ok(web::Json(PassageResults {
-        items: traces.iter().take(results.min(MAX_RESULTS)).map(hit).collect(),
+        items: traces.iter().take(results).map(hit).collect(),
     }))
 }
 

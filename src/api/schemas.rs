@@ -1,13 +1,17 @@
 //! Parts of the OpenAPI document that the derive attributes cannot say: enums of the values a
-//! text field accepts, a value of one of two formats, and a contact's "at least one field".
+//! text field accepts, a value of one of two formats, and "at least one of these fields".
 //! The document has to describe exactly what the parsers accept: the spec-driven fuzz run
 //! (`scripts/api-fuzz`) sends what it allows and expects it accepted, and what it forbids and
 //! expects it refused.
 
 use serde_json::json;
-use utoipa::openapi::schema::{AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::schema::{
+    AnyOfBuilder, KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
+};
 use utoipa::openapi::{OpenApi, RefOr};
-use utoipa::ToSchema;
+use utoipa::{PartialSchema, ToSchema};
+
+use super::model::IngestRequest;
 
 /// The media type of a statement's content.
 #[derive(ToSchema)]
@@ -52,27 +56,85 @@ pub fn published_at() -> RefOr<Schema> {
         .into()
 }
 
-/// A media contact must have at least one of its fields, and not null: `ContactInput` says so
-/// with an `anyOf` beside its properties. utoipa's object schema has no `anyOf`, so it goes in
-/// through the map its extensions are flattened from.
-pub struct ContactNeedsAField;
+/// Request bodies that need at least one of some optional fields, and not null: a media
+/// contact (`name`, `organization`, `phone` or `email`) and a copy to verify (`content` or
+/// `sha256`). Each says so with an `anyOf` beside its properties. utoipa's object schema has no
+/// `anyOf`, so it goes in through the map its extensions are flattened from.
+pub struct AtLeastOneField;
 
-impl utoipa::Modify for ContactNeedsAField {
+/// The schemas [`AtLeastOneField`] constrains, with their fields.
+const NEEDS_ONE_OF: [(&str, &[&str]); 2] = [
+    ("ContactInput", &["name", "organization", "phone", "email"]),
+    ("VerifyRequest", &["content", "sha256"]),
+];
+
+impl utoipa::Modify for AtLeastOneField {
     fn modify(&self, openapi: &mut OpenApi) {
-        let Some(RefOr::T(Schema::Object(contact))) = openapi
-            .components
-            .as_mut()
-            .and_then(|components| components.schemas.get_mut("ContactInput"))
-        else {
+        let Some(components) = openapi.components.as_mut() else {
             return;
         };
-        let one_of_them: Vec<_> = ["name", "organization", "phone", "email"]
-            .into_iter()
-            .map(|field| json!({"required": [field], "properties": {field: {"type": "string"}}}))
-            .collect();
-        contact
-            .extensions
-            .get_or_insert_with(Default::default)
-            .insert("anyOf".to_owned(), one_of_them.into());
+        for (name, fields) in NEEDS_ONE_OF {
+            let Some(RefOr::T(Schema::Object(schema))) = components.schemas.get_mut(name) else {
+                continue;
+            };
+            let one_of_them: Vec<_> = fields
+                .iter()
+                .map(|field| json!({"required": [field], "properties": {*field: {"type": "string"}}}))
+                .collect();
+            schema
+                .extensions
+                .get_or_insert_with(Default::default)
+                .insert("anyOf".to_owned(), one_of_them.into());
+        }
     }
 }
+
+/// The ingest request's schema cut down for a request that takes some of its fields: those in
+/// `required` are required, the others optional and nullable (null counts as absent, as on
+/// ingest).
+pub fn ingest_fields(keep: &[&str], required: &[&str], description: &str) -> RefOr<Schema> {
+    let mut schema = IngestRequest::schema();
+    if let RefOr::T(Schema::Object(object)) = &mut schema {
+        object.properties.retain(|name, _| keep.contains(&name.as_str()));
+        for (name, property) in object.properties.iter_mut() {
+            if let (false, RefOr::T(Schema::Object(field))) = (required.contains(&name.as_str()), property) {
+                make_nullable(field);
+            }
+        }
+        object.required = required.iter().map(ToString::to_string).collect();
+        object.description = Some(description.to_owned());
+    }
+    schema
+}
+
+fn make_nullable(field: &mut Object) {
+    if let SchemaType::Type(kind) = field.schema_type.clone() {
+        if kind != Type::Null {
+            field.schema_type = SchemaType::from_iter([kind, Type::Null]);
+        }
+    }
+}
+
+/// A statement sent as the raw body (`text/plain`, `text/html`, `text/markdown`): the
+/// ingest request's `content`.
+pub struct DocumentBody;
+
+impl PartialSchema for DocumentBody {
+    fn schema() -> RefOr<Schema> {
+        match IngestRequest::schema() {
+            RefOr::T(Schema::Object(mut object)) => {
+                let mut content = object
+                    .properties
+                    .swap_remove("content")
+                    .unwrap_or_else(String::schema);
+                if let RefOr::T(Schema::Object(field)) = &mut content {
+                    field.description = Some("The document, UTF-8, not blank.".to_owned());
+                }
+                content
+            }
+            _ => String::schema(),
+        }
+    }
+}
+
+impl ToSchema for DocumentBody {}

@@ -2,11 +2,14 @@
 
 use actix_web::{post, web, HttpRequest};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde_json::json;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 use super::body::{read_json_or_document, BodyLimit, JsonOrDocument};
 use super::model::*;
 use super::problem::ApiError;
+use super::schemas::DocumentBody;
 use super::{blocking, rfc3339};
 use crate::domain::{
     ComparableText, Content, ContentType, FieldError, FieldErrors, Sha256, SourceUrl, StatementId,
@@ -15,31 +18,48 @@ use crate::find::verify::{verify, Copy, CopyMatch, Verdict, Verification};
 use crate::store::Store;
 use crate::text::normalize::NORMALIZATION;
 
-/// A copy to verify, as JSON: its text (`content`) or only its hash (`sha256`).
-#[derive(Debug, Deserialize, ToSchema)]
+/// A copy to verify, as JSON: its text (`content`) or only its hash (`sha256`). Its schema
+/// takes these fields' constraints from the ingest request's.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"content": "MIAMI— Attorney General Jeff Sessions will visit Miami, FL today…", "source_url": "https://www.aclu.org/press-releases/miami"}))]
 pub struct VerifyRequest {
-    /// The copy's text, exactly as you hold it. Give this or `sha256`.
     pub content: Option<String>,
-    /// The media type of `content` (`text/plain` by default, `text/html`, `text/markdown`):
-    /// it decides how the text is read for the normalized comparison.
-    #[schema(value_type = Option<String>, example = "text/plain")]
     pub content_type: Option<String>,
-    /// Lowercase-hex SHA-256 of the copy's bytes, to verify without sending them (then only
-    /// byte-identical matches are found). With `content`, it must be the content's hash.
-    #[schema(value_type = Option<String>)]
     pub sha256: Option<String>,
-    /// The URL the copy is said to come from: the answer then also says whether the copy
-    /// matches that statement.
-    #[schema(value_type = Option<String>, format = "uri")]
     pub source_url: Option<String>,
 }
+
+impl PartialSchema for VerifyRequest {
+    fn schema() -> RefOr<Schema> {
+        let mut schema = super::schemas::ingest_fields(
+            &["content", "content_type", "sha256", "source_url"],
+            &[],
+            "A copy to verify: `content` (the copy's text, exactly as you hold it, with its \
+             `content_type`) or only `sha256` (the hash of its bytes: then only byte-identical \
+             matches are found; with `content`, it must be the content's hash); and, to ask about \
+             one statement, the `source_url` the copy is said to come from (which also may be given \
+             as the query parameter).",
+        );
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.example = Some(json!({
+                "content": "MIAMI— Attorney General Jeff Sessions will visit Miami, FL today…",
+                "source_url": "https://www.aclu.org/press-releases/miami"
+            }));
+        }
+        schema
+    }
+}
+
+impl ToSchema for VerifyRequest {}
 
 /// The query of the raw-document form.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct VerifyQuery {
-    /// With a raw document body: the URL the copy is said to come from.
+    /// The URL the copy is said to come from (for a JSON body, its `source_url` field wins).
+    #[param(
+        max_length = 2048,
+        pattern = r#"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,4})?(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)+(?:\?[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*(?:&[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*)*)?$"#
+    )]
     pub source_url: Option<String>,
 }
 
@@ -119,9 +139,9 @@ pub struct ClaimedSource {
     params(VerifyQuery),
     request_body(description = "The copy: JSON, or the raw document.", content(
         (VerifyRequest = "application/json"),
-        (String = "text/plain"),
-        (String = "text/html"),
-        (String = "text/markdown"),
+        (DocumentBody = "text/plain"),
+        (DocumentBody = "text/html"),
+        (DocumentBody = "text/markdown"),
     )),
     responses(
         (status = 200, description = "The verdict and its evidence.", body = VerificationRecord),
@@ -142,15 +162,20 @@ pub async fn verify_copy(
     store: web::Data<Store>,
     limit: web::Data<BodyLimit>,
 ) -> Result<web::Json<VerificationRecord>, ApiError> {
-    let request = match read_json_or_document::<VerifyRequest>(&req, payload, **limit).await? {
+    let query_url = query.into_inner().source_url;
+    let mut request = match read_json_or_document::<VerifyRequest>(&req, payload, **limit).await? {
         JsonOrDocument::Json(request) => request,
         JsonOrDocument::Document { text, content_type } => VerifyRequest {
             content: Some(text),
             content_type: Some(content_type.as_str().to_owned()),
             sha256: None,
-            source_url: query.into_inner().source_url,
+            source_url: None,
         },
     };
+    if let Some(raw) = query_url {
+        SourceUrl::parse("source_url", &raw).map_err(ApiError::BadRequest)?;
+        request.source_url.get_or_insert(raw);
+    }
     let (copy_parts, claimed_url) = parse(request)?;
     let store = store.into_inner();
     let (sha256, verification, claimed) = blocking(move || {

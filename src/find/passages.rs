@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{ComparableText, FieldError, Sha256, StatementId, Version, VersionNo};
+use crate::domain::{ComparableText, Sha256, StatementId, Version, VersionNo};
 use crate::store::{Store, StoreError};
 use crate::text::passage::{
     is_common_shingle, is_match, locate, shingles, PassageMatch, COMMON_SHINGLE_DOCUMENTS, MIN_MATCH_WORDS,
@@ -48,15 +48,12 @@ impl Trace {
     }
 }
 
-/// The statements containing `passage`, earliest publication first; `Err` when the passage
-/// is too short to trace.
-pub fn trace(store: &Store, passage: &str) -> Result<Result<Vec<Trace>, FieldError>, StoreError> {
+/// The statements containing `passage`, earliest publication first. A passage of fewer than
+/// [`MIN_MATCH_WORDS`] words matches nothing: a phrase that short is no evidence of origin.
+pub fn trace(store: &Store, passage: &str) -> Result<Vec<Trace>, StoreError> {
     let passage_words = words(passage, &[]);
     if passage_words.len() < MIN_MATCH_WORDS {
-        return Ok(Err(FieldError::new(
-            "passage",
-            format!("must have at least {MIN_MATCH_WORDS} words to be traced"),
-        )));
+        return Ok(Vec::new());
     }
     let mut traces = Vec::new();
     for (id, versions) in candidates(store, &passage_words)? {
@@ -65,7 +62,7 @@ pub fn trace(store: &Store, passage: &str) -> Result<Result<Vec<Trace>, FieldErr
         }
     }
     traces.sort_by_key(|trace| (trace.appeared_at(), trace.version.statement_id));
-    Ok(Ok(traces))
+    Ok(traces)
 }
 
 /// The candidate statements, best first, each with its candidate versions in order.
