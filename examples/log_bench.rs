@@ -10,33 +10,15 @@
 //! measured by the load driver). FOLDER (default: a temporary folder) must have room for about
 //! 2 KB per leaf.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use chrono::Utc;
 use provenance::domain::{Content, Draft, Metadata, Placement, Salt, SourceUrl, Succession, Text, Version};
 use provenance::log::note::NoteSigner;
 use provenance::store::Store;
-use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-fn folder_bytes(path: &Path) -> u64 {
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| {
-                    if e.path().is_dir() {
-                        folder_bytes(&e.path())
-                    } else {
-                        e.metadata().map_or(0, |m| m.len())
-                    }
-                })
-                .sum()
-        })
-        .unwrap_or(0)
-}
+use support::{folder_bytes, peak_rss_kib, percentile};
 
 /// The n-th synthetic version: a distinct statement with a ~600-byte text.
 fn version(n: u64) -> (Version, String) {
@@ -182,5 +164,6 @@ fn main() -> anyhow::Result<()> {
         baseline_bytes as f64 / leaves as f64,
         (registry_bytes as f64 - baseline_bytes as f64) / leaves as f64
     );
+    println!("peak RSS: {} MiB", peak_rss_kib() / 1024);
     Ok(())
 }

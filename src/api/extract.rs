@@ -63,13 +63,7 @@ pub struct ExtractResult {
     request_body(content = ExtractRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "The extraction; nothing was stored.", body = ExtractResult),
-        (status = 400, response = BadRequestProblem),
-        (status = 401, response = UnauthorizedProblem),
-        (status = 413, response = TooLargeProblem),
-        (status = 415, response = UnsupportedMediaTypeProblem),
-        (status = 422, response = InvalidProblem),
-        (status = 429, response = RateLimitedProblem),
-        (status = 503, response = UnavailableProblem),
+        QueryErrors,
     )
 )]
 #[post("/v1/extract")]

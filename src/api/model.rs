@@ -642,6 +642,31 @@ pub struct BadRequestProblem(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct InvalidProblem(pub Problem);
 
+/// The error responses of a POST that only reads (`/v1/extract`, `/v1/verify`,
+/// `/v1/passages/search`): a bad or refused body, a missing key where reads need one, a rate
+/// limit, an unavailable worker pool.
+pub struct QueryErrors;
+
+impl utoipa::IntoResponses for QueryErrors {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        [
+            ("400", "BadRequestProblem"),
+            ("401", "UnauthorizedProblem"),
+            ("413", "TooLargeProblem"),
+            ("415", "UnsupportedMediaTypeProblem"),
+            ("422", "InvalidProblem"),
+            ("429", "RateLimitedProblem"),
+            ("503", "UnavailableProblem"),
+        ]
+        .into_iter()
+        .map(|(status, name)| {
+            let reference = utoipa::openapi::Ref::from_response_name(name);
+            (status.to_owned(), utoipa::openapi::RefOr::Ref(reference))
+        })
+        .collect()
+    }
+}
+
 /// No such resource: statement, version, key, or tree size or entry of the log.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]

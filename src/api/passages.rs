@@ -87,13 +87,7 @@ pub struct TextSpan {
     request_body(content = PassageQuery, content_type = "application/json"),
     responses(
         (status = 200, description = "The statements containing the passage (possibly none).", body = PassageResults),
-        (status = 400, response = BadRequestProblem),
-        (status = 401, response = UnauthorizedProblem),
-        (status = 413, response = TooLargeProblem),
-        (status = 415, response = UnsupportedMediaTypeProblem),
-        (status = 422, response = InvalidProblem),
-        (status = 429, response = RateLimitedProblem),
-        (status = 503, response = UnavailableProblem),
+        QueryErrors,
     )
 )]
 #[post("/v1/passages/search")]

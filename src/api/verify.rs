@@ -145,13 +145,7 @@ pub struct ClaimedSource {
     )),
     responses(
         (status = 200, description = "The verdict and its evidence.", body = VerificationRecord),
-        (status = 400, response = BadRequestProblem),
-        (status = 401, response = UnauthorizedProblem),
-        (status = 413, response = TooLargeProblem),
-        (status = 415, response = UnsupportedMediaTypeProblem),
-        (status = 422, response = InvalidProblem),
-        (status = 429, response = RateLimitedProblem),
-        (status = 503, response = UnavailableProblem),
+        QueryErrors,
     )
 )]
 #[post("/v1/verify")]
