@@ -34,7 +34,7 @@ impl Draft {
     /// media contacts) from the extraction, and computes the reading. CPU-heavy (about half a
     /// millisecond for 5 KB): run it off the async workers.
     pub fn read(mut self) -> Submission {
-        let extraction = read_content(&self.content, self.metadata.content_type);
+        let extraction = read_content(self.content.as_str(), self.metadata.content_type);
         if let Some(extraction) = &extraction {
             fill_unsent(&mut self.metadata, &mut self.sources, extraction);
         }
@@ -43,7 +43,7 @@ impl Draft {
 
     /// Computes the reading only, for a version whose metadata is final (an import).
     pub fn read_exactly(self) -> Submission {
-        let extraction = read_content(&self.content, self.metadata.content_type);
+        let extraction = read_content(self.content.as_str(), self.metadata.content_type);
         self.into_submission(extraction)
     }
 
@@ -85,10 +85,9 @@ pub struct ComparableText {
 impl ComparableText {
     /// Reads `content` with the extractor, or takes it whole should the extractor ever fail.
     pub fn read(content: &str, content_type: ContentType) -> Self {
-        let kind = ContentKind::from_media_type(content_type.as_str());
-        match catch_unwind(AssertUnwindSafe(|| extract(content, kind))) {
-            Ok(extraction) => Self::of(extraction),
-            Err(_) => Self::whole(content),
+        match read_content(content, content_type) {
+            Some(extraction) => Self::of(extraction),
+            None => Self::whole(content),
         }
     }
 
@@ -134,9 +133,9 @@ impl ComparableText {
 
 /// The extractor's reading of the content, or `None` should it ever fail: extraction must
 /// never fail an ingest.
-fn read_content(content: &Content, content_type: ContentType) -> Option<Extraction> {
+fn read_content(content: &str, content_type: ContentType) -> Option<Extraction> {
     let kind = ContentKind::from_media_type(content_type.as_str());
-    catch_unwind(AssertUnwindSafe(|| extract(content.as_str(), kind))).ok()
+    catch_unwind(AssertUnwindSafe(|| extract(content, kind))).ok()
 }
 
 /// Fills each field of `metadata` that `sources` shows unsent (title, publication date, media
