@@ -165,8 +165,10 @@ fn record(compared: &VersionDiff) -> DiffRecord {
         sha256: version.sha256.to_hex(),
         ingested_at: rfc3339(version.ingested_at),
     };
-    let old = serde_json::to_value(VersionRecord::from(&compared.from)).unwrap_or_default();
-    let new = serde_json::to_value(VersionRecord::from(&compared.to)).unwrap_or_default();
+    let metadata = |version: &crate::domain::Version| {
+        serde_json::to_value(MetadataRecord::new(&version.metadata, version.sources)).unwrap_or_default()
+    };
+    let (old, new) = (metadata(&compared.from), metadata(&compared.to));
     DiffRecord {
         statement_id: compared.from.statement_id.to_string(),
         from: side(&compared.from),
