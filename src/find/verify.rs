@@ -93,10 +93,12 @@ pub fn verify(store: &Store, copy: &Copy) -> Result<Verification, StoreError> {
         )
         .collect();
     let truncated = truncated || candidates.len() > MAX_MATCHES;
+    let candidates: Vec<(bool, Version)> = candidates.into_iter().take(MAX_MATCHES).collect();
+    let proofs = store.proof_bundles(candidates.iter().map(|(_, version)| version.clone()).collect())?;
     let matches = candidates
         .into_iter()
-        .take(MAX_MATCHES)
-        .map(|(identical, version)| describe(store, identical, version))
+        .zip(proofs)
+        .map(|((identical, version), proof)| describe(store, identical, version, proof))
         .collect::<Result<Vec<_>, _>>()?;
     let verdict = matches
         .iter()
@@ -115,7 +117,13 @@ fn address(version: &Version) -> (StatementId, VersionNo) {
     (version.statement_id, version.version)
 }
 
-fn describe(store: &Store, identical: bool, version: Version) -> Result<CopyMatch, StoreError> {
+/// A match with its verdict, its statement's latest version and what replaced it.
+fn describe(
+    store: &Store,
+    identical: bool,
+    version: Version,
+    proof: ProofBundle,
+) -> Result<CopyMatch, StoreError> {
     let (id, n) = address(&version);
     let missing = |what: &str| StoreError::Corrupt(format!("{what} of indexed version {id} v{n} is missing"));
     let statement = store.statement(&id)?.ok_or_else(|| missing("the statement"))?;
@@ -133,7 +141,6 @@ fn describe(store: &Store, identical: bool, version: Version) -> Result<CopyMatc
         (true, true) => Verdict::Superseded,
         (false, _) => Verdict::NormalizedMatch,
     };
-    let proof = store.proof_bundle(&id, n)?.ok_or_else(|| missing("the proof"))?;
     Ok(CopyMatch {
         verdict,
         version,

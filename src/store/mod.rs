@@ -605,22 +605,38 @@ impl Store {
         let Some(version) = self.version(id, n)? else {
             return Ok(None);
         };
+        Ok(self.proof_bundles(vec![version])?.pop())
+    }
+
+    /// The proof bundles of `versions`, in the same order, all against the one latest signed
+    /// checkpoint (read and verified once).
+    pub fn proof_bundles(&self, versions: Vec<Version>) -> Result<Vec<ProofBundle>, StoreError> {
         let (checkpoint, parsed) = self.latest_checkpoint()?;
         let tree_size = parsed.size;
-        let leaf = self
-            .tree
-            .get(keys::leaf(version.log_index))?
-            .ok_or_else(|| StoreError::Corrupt(format!("{id} v{n} has no log entry")))?
-            .to_vec();
-        let inclusion_proof =
-            merkle::inclusion_proof(&log::TreeNodes(&self.tree), version.log_index, tree_size)?;
-        Ok(Some(ProofBundle {
-            version,
-            leaf,
-            tree_size,
-            inclusion_proof,
-            checkpoint,
-        }))
+        versions
+            .into_iter()
+            .map(|version| {
+                let leaf = self
+                    .tree
+                    .get(keys::leaf(version.log_index))?
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!(
+                            "{} v{} has no log entry",
+                            version.statement_id, version.version
+                        ))
+                    })?
+                    .to_vec();
+                let inclusion_proof =
+                    merkle::inclusion_proof(&log::TreeNodes(&self.tree), version.log_index, tree_size)?;
+                Ok(ProofBundle {
+                    version,
+                    leaf,
+                    tree_size,
+                    inclusion_proof,
+                    checkpoint: checkpoint.clone(),
+                })
+            })
+            .collect()
     }
 
     pub fn statement(&self, id: &StatementId) -> Result<Option<Statement>, StoreError> {
