@@ -221,45 +221,51 @@ impl CopyParts {
     }
 }
 
+/// Parses a copy. With `content`, the fields it shares with an ingest request (`content`,
+/// `content_type`, `sha256` checked against the content, `source_url`) are read by the ingest
+/// request's own parser; without, the copy is its `sha256`.
 fn parse(request: VerifyRequest) -> Result<(CopyParts, Option<SourceUrl>), FieldErrors> {
+    let VerifyRequest {
+        content,
+        content_type,
+        sha256,
+        source_url,
+    } = request;
+    if content.is_some() {
+        let parsed = IngestRequest {
+            source_url,
+            content,
+            content_type,
+            sha256,
+            title: None,
+            publisher: None,
+            published_at: None,
+            media_contacts: None,
+        }
+        .parse(false)?;
+        let parts = CopyParts::Text {
+            content: parsed.content,
+            content_type: parsed.metadata.content_type,
+        };
+        return Ok((parts, parsed.source_url));
+    }
     let mut errors = FieldErrors::default();
     let claimed_url = errors.take(
-        request
-            .source_url
+        source_url
             .map(|raw| SourceUrl::parse("source_url", &raw))
             .transpose(),
     );
-    let sha256 = errors.take(
-        request
-            .sha256
-            .map(|raw| Sha256::parse("sha256", &raw))
-            .transpose(),
-    );
-    let content_type = errors.take(
-        request
-            .content_type
+    let sha256 = errors.take(sha256.map(|raw| Sha256::parse("sha256", &raw)).transpose());
+    errors.take(
+        content_type
             .map(|raw| ContentType::parse("content_type", &raw))
             .transpose(),
     );
-    let content = errors.take(
-        request
-            .content
-            .map(|raw| Content::parse("content", raw))
-            .transpose(),
-    );
-    if let (Some(Some(content)), Some(Some(claimed))) = (&content, sha256) {
-        errors.take(content.check_claimed_digest("sha256", claimed));
-    }
     errors.into_result()?;
-    let parts = match (content.flatten(), sha256.flatten()) {
-        (Some(content), _) => CopyParts::Text {
-            content,
-            content_type: content_type.flatten().unwrap_or_default(),
-        },
-        (None, Some(sha256)) => CopyParts::Hash(sha256),
-        (None, None) => return Err(FieldError::new("content", "is required, or else sha256").into()),
-    };
-    Ok((parts, claimed_url.flatten()))
+    match sha256.flatten() {
+        Some(sha256) => Ok((CopyParts::Hash(sha256), claimed_url.flatten())),
+        None => Err(FieldError::new("content", "is required, or else sha256").into()),
+    }
 }
 
 fn claimed_source(verification: &Verification, url: &SourceUrl, registered: bool) -> ClaimedSource {
