@@ -24,14 +24,7 @@ use crate::store::Store;
     request_body(content = KeyRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "The key, with its token.", body = CreatedKey),
-        (status = 400, response = BadRequestProblem),
-        (status = 401, response = UnauthorizedProblem),
-        (status = 403, response = ForbiddenProblem),
-        (status = 409, response = ConflictProblem),
-        (status = 413, response = TooLargeProblem),
-        (status = 415, response = UnsupportedMediaTypeProblem),
-        (status = 422, response = InvalidProblem),
-        (status = 429, response = RateLimitedProblem),
+        WriteErrors,
     )
 )]
 #[post("/v1/keys")]

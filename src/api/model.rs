@@ -648,8 +648,8 @@ pub struct InvalidProblem(pub Problem);
 pub struct QueryErrors;
 
 impl utoipa::IntoResponses for QueryErrors {
-    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
-        [
+    fn responses() -> ProblemResponses {
+        problem_responses(&[
             ("400", "BadRequestProblem"),
             ("401", "UnauthorizedProblem"),
             ("413", "TooLargeProblem"),
@@ -657,14 +657,40 @@ impl utoipa::IntoResponses for QueryErrors {
             ("422", "InvalidProblem"),
             ("429", "RateLimitedProblem"),
             ("503", "UnavailableProblem"),
-        ]
-        .into_iter()
+        ])
+    }
+}
+
+/// The error responses every POST that writes has (`/v1/statements`, `/v1/keys`): a bad or
+/// refused body, a missing or too weak key, a conflict, a rate limit.
+pub struct WriteErrors;
+
+impl utoipa::IntoResponses for WriteErrors {
+    fn responses() -> ProblemResponses {
+        problem_responses(&[
+            ("400", "BadRequestProblem"),
+            ("401", "UnauthorizedProblem"),
+            ("403", "ForbiddenProblem"),
+            ("409", "ConflictProblem"),
+            ("413", "TooLargeProblem"),
+            ("415", "UnsupportedMediaTypeProblem"),
+            ("422", "InvalidProblem"),
+            ("429", "RateLimitedProblem"),
+        ])
+    }
+}
+
+type ProblemResponses = std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>>;
+
+/// References to the problem responses of the document's components, by status.
+fn problem_responses(statuses: &[(&str, &str)]) -> ProblemResponses {
+    statuses
+        .iter()
         .map(|(status, name)| {
-            let reference = utoipa::openapi::Ref::from_response_name(name);
-            (status.to_owned(), utoipa::openapi::RefOr::Ref(reference))
+            let reference = utoipa::openapi::Ref::from_response_name(*name);
+            ((*status).to_owned(), utoipa::openapi::RefOr::Ref(reference))
         })
         .collect()
-    }
 }
 
 /// No such resource: statement, version, key, or tree size or entry of the log.
