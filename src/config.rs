@@ -132,6 +132,12 @@ pub struct Settings {
     /// so that reads keep working when the disk fills up.
     #[arg(long, env = "PROVENANCE_MIN_FREE_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub min_free_bytes: u64,
+    /// Versions the passage index collects in memory before writing them as a segment file
+    /// (a larger number means fewer, larger files; what is in memory is rebuilt from the
+    /// content at start).
+    #[arg(long, env = "PROVENANCE_PASSAGE_SEGMENT_VERSIONS", default_value_t = crate::store::DEFAULT_SEGMENT_VERSIONS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub passage_segment_versions: u64,
     /// Number of HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "PROVENANCE_WORKERS")]
     pub workers: Option<usize>,
@@ -204,6 +210,7 @@ impl Settings {
             data_dir: data_dir.into(),
             max_body_bytes: 4 * 1024 * 1024,
             min_free_bytes: 64 * 1024 * 1024,
+            passage_segment_versions: crate::store::DEFAULT_SEGMENT_VERSIONS,
             workers: None,
             reads_need_key: false,
             rate_limit_key: 200,

@@ -15,7 +15,7 @@ use crate::api::{self, BodyLimit};
 use crate::config::{LogSettings, Settings};
 use crate::extract::{extract, ContentKind};
 use crate::log::keyfile;
-use crate::store::Store;
+use crate::store::{Store, StoreOptions};
 
 pub struct Application {
     port: u16,
@@ -27,7 +27,15 @@ impl Application {
     /// Opens the store in `settings.data_dir` and binds `settings.bind`; the service starts
     /// answering once [`Application::run_until_stopped`] is awaited.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let store = open_store(&settings.data_dir, &settings.log, KeyUse::CreateIfMissing)?;
+        let options = StoreOptions {
+            passage_segment_versions: settings.passage_segment_versions,
+        };
+        let store = open_store_with(
+            &settings.data_dir,
+            &settings.log,
+            KeyUse::CreateIfMissing,
+            options,
+        )?;
         store.keep_free(settings.min_free_bytes);
         let store = web::Data::new(store);
         warm_up_extractor();
@@ -129,6 +137,16 @@ pub enum KeyUse {
 
 /// Opens the store in `data_dir` with the log key `log` names, checking the log's integrity.
 pub fn open_store(data_dir: &Path, log: &LogSettings, key_use: KeyUse) -> anyhow::Result<Store> {
+    open_store_with(data_dir, log, key_use, StoreOptions::default())
+}
+
+/// [`open_store`] with `options`.
+pub fn open_store_with(
+    data_dir: &Path,
+    log: &LogSettings,
+    key_use: KeyUse,
+    options: StoreOptions,
+) -> anyhow::Result<Store> {
     let key_path = log.key_path(data_dir);
     if key_use == KeyUse::CreateIfMissing {
         std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
@@ -137,7 +155,8 @@ pub fn open_store(data_dir: &Path, log: &LogSettings, key_use: KeyUse) -> anyhow
         KeyUse::CreateIfMissing => keyfile::load_or_create(&key_path, &log.log_origin)?,
         KeyUse::MustExist => keyfile::load(&key_path, &log.log_origin)?,
     };
-    Store::open(data_dir, signer).with_context(|| format!("cannot open the store in {}", data_dir.display()))
+    Store::open_with(data_dir, signer, options)
+        .with_context(|| format!("cannot open the store in {}", data_dir.display()))
 }
 
 /// Loads the extractor's tables (phone-number metadata takes about 0.1 s) on a thread of its

@@ -4,7 +4,8 @@
 use chrono::Utc;
 use provenance::config::LogSettings;
 use provenance::domain::{Contact, Content, Draft, Metadata, PublishedAt, SourceUrl, Text};
-use provenance::startup::{open_store, KeyUse};
+use provenance::startup::{open_store, open_store_with, KeyUse};
+use provenance::store::StoreOptions;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -27,7 +28,17 @@ fn text(output: &Output) -> String {
 
 /// A store with three statements, one of them in three versions, one text shared by two.
 fn populate(data_dir: &Path) {
-    let store = open_store(data_dir, &LogSettings::default(), KeyUse::CreateIfMissing).unwrap();
+    populate_with(data_dir, StoreOptions::default());
+}
+
+fn populate_with(data_dir: &Path, options: StoreOptions) {
+    let store = open_store_with(
+        data_dir,
+        &LogSettings::default(),
+        KeyUse::CreateIfMissing,
+        options,
+    )
+    .unwrap();
     let submit = |url: &str, content: &str, title: Option<&str>| {
         let submission = Draft {
             source_url: SourceUrl::parse("source_url", url).unwrap(),
@@ -89,6 +100,41 @@ fn fsck_passes_a_sound_store_and_finds_a_flipped_byte() {
     let report = text(&corrupt);
     assert!(report.contains("content does not hash to"), "{report}");
     assert!(report.contains("problem(s) found"), "{report}");
+}
+
+#[test]
+fn fsck_checks_the_passage_index_files_which_are_rebuilt_when_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    populate_with(
+        &data,
+        StoreOptions {
+            passage_segment_versions: 2,
+        },
+    );
+    let segments: Vec<_> = std::fs::read_dir(data.join("passages"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "seg"))
+        .collect();
+    assert!(!segments.is_empty(), "segment files written");
+    let sound = provenance(&["fsck"], &data);
+    assert!(sound.status.success(), "{}", text(&sound));
+
+    let mut bytes = std::fs::read(&segments[0]).unwrap();
+    bytes[40] ^= 0x01; // inside the first entry
+    std::fs::write(&segments[0], bytes).unwrap();
+    let corrupt = provenance(&["fsck"], &data);
+    assert!(!corrupt.status.success());
+    let report = text(&corrupt);
+    assert!(
+        report.contains("passage segment") && report.contains("checksum"),
+        "{report}"
+    );
+
+    std::fs::remove_dir_all(data.join("passages")).unwrap();
+    let rebuilt = provenance(&["fsck"], &data);
+    assert!(rebuilt.status.success(), "{}", text(&rebuilt));
 }
 
 #[test]

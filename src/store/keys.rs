@@ -9,7 +9,6 @@
 //! | `B` ‖ sha256(32) | content bytes, exactly as ingested |
 //! | `H` ‖ sha256(32) ‖ id(16) ‖ version(u32 BE) | empty: the hash index, one entry per version |
 //! | `M` ‖ normalized sha256(32) ‖ id(16) ‖ version(u32 BE) | empty: the `norm-v1` hash index, one entry per version |
-//! | `W` ‖ fingerprint(u64 BE) ‖ id(16) ‖ version(u32 BE) | empty: the passage index, one entry per distinct fingerprint of a version's word shingles |
 //! | `P` ‖ folded publisher ‖ 0x00 ‖ id(16) | empty: latest version's publisher |
 //! | `C` ‖ contact term ‖ 0x00 ‖ id(16) | empty: latest version's contacts, one per term |
 //! | `D` ‖ `YYYY-MM-DD` ‖ id(16) | empty: latest version's publication date |
@@ -20,6 +19,9 @@
 //! | `A` ‖ key id (16 hex) | API key record (codec): name, role, SHA-256 of the secret, times |
 //! | `N` ‖ key name | key id of the key of that name |
 //!
+//! The passage index is not in the tree: it is a set of segment files beside it (see
+//! [`super::postings`]), which name versions by their journal sequence number.
+//!
 //! Folded text never contains 0x00 (control characters are refused when parsed), so the
 //! separator is unambiguous, and every index key ends with the statement id.
 
@@ -28,14 +30,13 @@ use chrono::NaiveDate;
 use crate::domain::{Sha256, StatementId, VersionNo};
 
 pub const FORMAT_KEY: &[u8] = b"F";
-pub const FORMAT_MARKER: &[u8] = b"provenance-registry/2";
+pub const FORMAT_MARKER: &[u8] = b"provenance-registry/3";
 
 pub const STATEMENT: u8 = b'S';
 pub const VERSION: u8 = b'V';
 pub const BLOB: u8 = b'B';
 pub const HASH: u8 = b'H';
 pub const NORMALIZED: u8 = b'M';
-pub const PASSAGE: u8 = b'W';
 pub const PUBLISHER: u8 = b'P';
 pub const CONTACT: u8 = b'C';
 pub const DATE: u8 = b'D';
@@ -73,14 +74,6 @@ pub fn digest_prefix(index: u8, sha: &Sha256) -> Vec<u8> {
 
 pub fn digest_entry(index: u8, sha: &Sha256, id: &StatementId, n: VersionNo) -> Vec<u8> {
     key(&[&digest_prefix(index, sha), id.as_bytes(), &n.to_be_bytes()])
-}
-
-pub fn passage_prefix(fingerprint: u64) -> Vec<u8> {
-    key(&[&[PASSAGE], &fingerprint.to_be_bytes()])
-}
-
-pub fn passage_entry(fingerprint: u64, id: &StatementId, n: VersionNo) -> Vec<u8> {
-    key(&[&passage_prefix(fingerprint), id.as_bytes(), &n.to_be_bytes()])
 }
 
 /// The prefix of the entries of one term in a text index (`P` or `C`).
@@ -138,7 +131,7 @@ pub fn trailing_statement_id(key: &[u8]) -> Option<StatementId> {
     Some(StatementId::from_bytes(bytes))
 }
 
-/// The (statement id, version) every `V`, `H`, `M` and `W` key and every journal value ends with.
+/// The (statement id, version) every `V`, `H` and `M` key and every journal value ends with.
 pub fn trailing_version(key: &[u8]) -> Option<(StatementId, VersionNo)> {
     let start = key.len().checked_sub(20)?;
     let id = trailing_statement_id(&key[..key.len() - 4])?;
@@ -178,7 +171,6 @@ mod tests {
         let n = VersionNo::from_u32(300).unwrap();
         let sha = Sha256::of(b"x");
         assert_eq!(trailing_version(&digest_entry(HASH, &sha, &id, n)), Some((id, n)));
-        assert_eq!(trailing_version(&passage_entry(u64::MAX, &id, n)), Some((id, n)));
         assert_eq!(trailing_version(&version(&id, n)), Some((id, n)));
         assert_eq!(
             trailing_statement_id(&term_entry(CONTACT, "jane doe", &id)),

@@ -13,8 +13,9 @@
 //!    `sha256`; reads re-hash the blob and refuse to serve bytes that do not match.
 //! 4. **Content indexes complete.** `H(sha256, id, n)` exists exactly when `V(id, n)` exists
 //!    with that content hash; `M(normalized, id, n)` exactly when `V(id, n)` exists with that
-//!    normalized hash, which is the `norm-v1` hash of its content read by this build; and
-//!    `W(fingerprint, id, n)` exactly for the shingle fingerprints of that content.
+//!    normalized hash, which is the `norm-v1` hash of its content read by this build; and the
+//!    passage index ([`postings`], segment files beside sled's) lists version `V(id, n)`, by its
+//!    journal sequence number, under exactly the shingle fingerprints of that content.
 //! 5. **Filter indexes follow the latest version.** `P`, `C` and `D` entries exist exactly for
 //!    the publisher, contact terms and publication date of each statement's latest version.
 //! 6. **Ids follow URLs.** `S(id)` holds the canonical URL whose [`StatementId`] is `id`.
@@ -32,8 +33,10 @@ mod access;
 mod codec;
 mod keys;
 mod log;
+mod postings;
 
 pub use access::ApiKey;
+pub use postings::DEFAULT_SEGMENT_VERSIONS;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -157,6 +160,22 @@ struct StatementRow {
     latest: VersionNo,
 }
 
+/// How a store is run; nothing here changes what it stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// How many versions the passage index collects in memory before writing them as a
+    /// segment file (see [`postings`]).
+    pub passage_segment_versions: u64,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            passage_segment_versions: DEFAULT_SEGMENT_VERSIONS,
+        }
+    }
+}
+
 pub struct Store {
     db: sled::Db,
     tree: sled::Tree,
@@ -172,6 +191,8 @@ pub struct Store {
     path: std::path::PathBuf,
     /// Writes are refused while the disk has fewer free bytes than this (see [`Store::keep_free`]).
     reserve: AtomicU64,
+    /// Which versions hold each shingle fingerprint (the passage index).
+    passages: postings::PassageIndex,
 }
 
 /// A version's proof of inclusion in the log, against the latest signed checkpoint.
@@ -189,6 +210,11 @@ impl Store {
     /// (its name is the log's origin). Refuses to open a store whose log does not match its
     /// latest signed checkpoint, or the witness file beside it.
     pub fn open(path: &Path, signer: NoteSigner) -> Result<Self, StoreError> {
+        Self::open_with(path, signer, StoreOptions::default())
+    }
+
+    /// [`Store::open`] with `options`.
+    pub fn open_with(path: &Path, signer: NoteSigner, options: StoreOptions) -> Result<Self, StoreError> {
         let db = sled::Config::new().path(path).open()?;
         let tree = db.open_tree("registry")?;
         match tree.get(keys::FORMAT_KEY)? {
@@ -213,6 +239,12 @@ impl Store {
         }
         let verifier = signer.verifier();
         let witness = log::Witness::start(path, 0);
+        let (passages, indexed) = postings::PassageIndex::open(
+            path,
+            journal_len(&tree)?,
+            options.passage_segment_versions,
+            db.clone(),
+        )?;
         let store = Self {
             db,
             tree,
@@ -222,9 +254,40 @@ impl Store {
             witness,
             path: path.to_owned(),
             reserve: AtomicU64::new(0),
+            passages,
         };
         store.check_log_at_open(path)?;
+        for sequence in indexed..store.journal_len()? {
+            // A version that cannot be read is left out of the index; fsck reports both.
+            let fingerprints = store.fingerprints_at(sequence).unwrap_or_else(|error| {
+                tracing::warn!(%error, sequence, "cannot index a stored version's passages");
+                Vec::new()
+            });
+            store.passages.add(sequence, &fingerprints)?;
+        }
         Ok(store)
+    }
+
+    /// The shingle fingerprints of the content of journal entry `sequence`, read anew.
+    fn fingerprints_at(&self, sequence: u64) -> Result<Vec<u64>, StoreError> {
+        let (id, n) = self.journal_entry(sequence)?;
+        let (version, bytes) = self
+            .content(&id, n)?
+            .ok_or_else(|| StoreError::Corrupt(format!("journal names missing version {id} v{n}")))?;
+        let text = String::from_utf8_lossy(&bytes);
+        Ok(ComparableText::read(&text, version.metadata.content_type)
+            .reading()
+            .fingerprints)
+    }
+
+    /// The version journal entry `sequence` records.
+    fn journal_entry(&self, sequence: u64) -> Result<(StatementId, VersionNo), StoreError> {
+        let value = self
+            .tree
+            .get(keys::journal(sequence))?
+            .ok_or_else(|| StoreError::Corrupt(format!("journal entry {sequence} is missing")))?;
+        keys::trailing_version(&value)
+            .ok_or_else(|| StoreError::Corrupt("malformed journal entry".to_owned()))
     }
 
     /// The integrity check at open: the stored checkpoint matches the tree and the journal, and
@@ -344,11 +407,11 @@ impl Store {
     }
 
     /// The one write path: adds `version` (whose predecessor is `latest`, and which `submission`
-    /// made) with its content, hash, normalized-hash and passage entries, journal entry,
-    /// statement row, filter-index changes, log leaf, the tree nodes the leaf completes and the
-    /// newly signed checkpoint, as one atomic batch. The caller holds the writer lock and has
-    /// checked that `version` follows `latest` and is placed at the end of the journal. Returns
-    /// the signed checkpoint.
+    /// made) with its content, hash and normalized-hash entries, journal entry, statement row,
+    /// filter-index changes, log leaf, the tree nodes the leaf completes and the newly signed
+    /// checkpoint, as one atomic batch; then gives its fingerprints to the passage index. The
+    /// caller holds the writer lock and has checked that `version` follows `latest` and is
+    /// placed at the end of the journal. Returns the signed checkpoint.
     fn write_version(
         &self,
         latest: Option<&Version>,
@@ -369,7 +432,7 @@ impl Store {
         if !self.tree.contains_key(&blob_key)? {
             batch.insert(blob_key, submission.content.as_bytes());
         }
-        for entry in matching_entries(version, &submission.reading.fingerprints) {
+        for entry in matching_entries(version) {
             batch.insert(entry, &[][..]);
         }
         batch.insert(
@@ -402,20 +465,14 @@ impl Store {
         batch.insert(keys::leaf(version.log_index), leaf);
         batch.insert(keys::CHECKPOINT_KEY, signed.as_bytes());
         self.tree.apply_batch(batch)?;
+        self.passages
+            .add(version.log_index, &submission.reading.fingerprints)?;
         Ok(signed)
     }
 
     /// How many versions the store holds: the sequence number the next version gets.
     fn journal_len(&self) -> Result<u64, StoreError> {
-        match self.tree.scan_prefix([keys::JOURNAL]).next_back() {
-            None => Ok(0),
-            Some(entry) => {
-                let (key, _) = entry?;
-                keys::journal_sequence(&key)
-                    .and_then(|last| last.checked_add(1))
-                    .ok_or_else(|| StoreError::Corrupt("malformed journal key".to_owned()))
-            }
-        }
+        journal_len(&self.tree)
     }
 
     /// Every version in commit order with its content, re-hashed: the export.
@@ -729,25 +786,19 @@ impl Store {
         })
     }
 
-    /// The versions whose text has the shingle `fingerprint`, at most `limit` of them (in
-    /// statement-id order), and whether there are more.
+    /// The versions whose text has the shingle `fingerprint`, at most `limit` of them, and
+    /// whether there are more.
     pub fn versions_with_fingerprint(
         &self,
         fingerprint: u64,
         limit: usize,
     ) -> Result<(Vec<(StatementId, VersionNo)>, bool), StoreError> {
-        let mut found = Vec::new();
-        for entry in self.tree.scan_prefix(keys::passage_prefix(fingerprint)) {
-            if found.len() == limit {
-                return Ok((found, true));
-            }
-            let (key, _) = entry?;
-            found.push(
-                keys::trailing_version(&key)
-                    .ok_or_else(|| StoreError::Corrupt("malformed passage index key".to_owned()))?,
-            );
-        }
-        Ok((found, false))
+        let (sequences, more) = self.passages.postings(fingerprint, limit)?;
+        let versions = sequences
+            .into_iter()
+            .map(|sequence| self.journal_entry(sequence))
+            .collect::<Result<_, _>>()?;
+        Ok((versions, more))
     }
 
     /// Statements whose latest version matches `filter`, in index order.
@@ -846,6 +897,8 @@ impl Store {
         let mut problems = Vec::new();
         let mut expected_entries = BTreeSet::new();
         let mut versions_seen = BTreeSet::new();
+        let journal_len = self.journal_len()?;
+        let mut expected_postings = vec![postings::PostingsDigest::default(); journal_len as usize];
         for entry in self.tree.scan_prefix([keys::STATEMENT]) {
             let (key, value) = entry?;
             let Some(id) = keys::trailing_statement_id(&key).filter(|_| key.len() == 17) else {
@@ -886,9 +939,14 @@ impl Store {
                         continue;
                     }
                 };
-                let (version_problems, entries) = self.audit_version(&row, number, &version)?;
+                let (version_problems, fingerprints) = self.audit_version(&row, number, &version)?;
                 problems.extend(version_problems);
-                expected_entries.extend(entries);
+                expected_entries.extend(matching_entries(&version));
+                if let Some(digest) = expected_postings.get_mut(version.log_index as usize) {
+                    for fingerprint in fingerprints {
+                        digest.add(fingerprint, version.log_index);
+                    }
+                }
                 if number == row.latest {
                     expected_entries.extend(filter_entries(&version));
                 }
@@ -901,6 +959,11 @@ impl Store {
             }
         }
         problems.extend(self.audit_indexes(&expected_entries)?);
+        problems.extend(self.passages.audit(journal_len, |first, end| {
+            expected_postings
+                .get(first as usize..end as usize)
+                .map(|digests| digests.iter().copied().sum())
+        })?);
         problems.extend(self.audit_journal(&versions_seen)?);
         problems.extend(self.audit_log()?);
         let versions_total = self.tree.scan_prefix([keys::VERSION]).count();
@@ -914,14 +977,14 @@ impl Store {
     }
 
     /// Checks one version record against its statement row and its content; returns the
-    /// problems found and the index entries the version must have (hash, normalized hash and
-    /// passage entries, recomputed from the content).
+    /// problems found and the shingle fingerprints of its content, which the passage index
+    /// must list it under.
     fn audit_version(
         &self,
         row: &StatementRow,
         n: VersionNo,
         version: &Version,
-    ) -> Result<(Vec<String>, Vec<Vec<u8>>), StoreError> {
+    ) -> Result<(Vec<String>, Vec<u64>), StoreError> {
         let mut problems = Vec::new();
         let id = StatementId::for_url(&row.source_url);
         if version.version != n || version.statement_id != id || version.source_url != row.source_url {
@@ -930,7 +993,7 @@ impl Store {
                 version.statement_id, version.version
             ));
         }
-        let mut entries = matching_entries(version, &[]);
+        let mut fingerprints = Vec::new();
         match self.tree.get(keys::blob(&version.sha256))? {
             Some(bytes) if Sha256::of(&bytes) == version.sha256 => {
                 if bytes.len() as u64 != version.content_length {
@@ -946,7 +1009,7 @@ impl Store {
                         reading.normalized_sha256
                     ));
                 }
-                entries = matching_entries(version, &reading.fingerprints);
+                fingerprints = reading.fingerprints;
             }
             Some(_) => problems.push(format!(
                 "statement {id} v{n}: content does not hash to {}",
@@ -957,7 +1020,7 @@ impl Store {
                 version.sha256
             )),
         }
-        Ok((problems, entries))
+        Ok((problems, fingerprints))
     }
 
     fn audit_indexes(&self, expected: &BTreeSet<Vec<u8>>) -> Result<Vec<String>, StoreError> {
@@ -965,7 +1028,6 @@ impl Store {
         for index in [
             keys::HASH,
             keys::NORMALIZED,
-            keys::PASSAGE,
             keys::PUBLISHER,
             keys::CONTACT,
             keys::DATE,
@@ -1096,7 +1158,6 @@ fn fill_random(bytes: &mut [u8]) -> Result<(), StoreError> {
     getrandom::fill(bytes).map_err(|error| StoreError::Corrupt(format!("no randomness available: {error}")))
 }
 
-/// A fresh salt from the operating system's random source.
 /// Whether two versions agree in everything but the data derived from their content by this
 /// build (the normalized hash).
 fn same_but_derived(derived: &Version, given: &Version) -> bool {
@@ -1107,22 +1168,29 @@ fn same_but_derived(derived: &Version, given: &Version) -> bool {
     *derived == given
 }
 
-/// The hash, normalized-hash and passage index entries of `version`, whose content has the
-/// shingle `fingerprints`.
-fn matching_entries(version: &Version, fingerprints: &[u64]) -> Vec<Vec<u8>> {
+/// The hash and normalized-hash index entries of `version`.
+fn matching_entries(version: &Version) -> [Vec<u8>; 2] {
     let (id, n) = (&version.statement_id, version.version);
-    let mut entries = vec![
+    [
         keys::digest_entry(keys::HASH, &version.sha256, id, n),
         keys::digest_entry(keys::NORMALIZED, &version.normalized_sha256, id, n),
-    ];
-    entries.extend(
-        fingerprints
-            .iter()
-            .map(|fingerprint| keys::passage_entry(*fingerprint, id, n)),
-    );
-    entries
+    ]
 }
 
+/// How many versions the registry tree holds: the sequence number the next version gets.
+fn journal_len(tree: &sled::Tree) -> Result<u64, StoreError> {
+    match tree.scan_prefix([keys::JOURNAL]).next_back() {
+        None => Ok(0),
+        Some(entry) => {
+            let (key, _) = entry?;
+            keys::journal_sequence(&key)
+                .and_then(|last| last.checked_add(1))
+                .ok_or_else(|| StoreError::Corrupt("malformed journal key".to_owned()))
+        }
+    }
+}
+
+/// A fresh salt from the operating system's random source.
 fn random_salt() -> Result<Salt, StoreError> {
     let mut bytes = [0u8; 32];
     fill_random(&mut bytes)?;

@@ -46,7 +46,10 @@ async fn ingest_some(
 ) -> Vec<(Value, String)> {
     let mut acknowledged = Vec::new();
     for n in 0..5 {
-        let content = format!("Statement {n}, round {round}: “quoted” — dashed.\n");
+        let content = format!(
+            "Statement {n}, round {round}: “quoted” — dashed. Minutes of meeting {n} held \
+             in round {round} of the restart test.\n"
+        );
         let body = json!({"source_url": format!("https://example.org/{n}"), "content": content, "published_at": "2017-08-16"});
         let response = client
             .post(format!("{address}/v1/statements"))
@@ -61,10 +64,29 @@ async fn ingest_some(
     acknowledged
 }
 
+/// Every acknowledged version reads back, and its text is found by passage search (from the
+/// passage index's segment files, and from what it rebuilt in memory at start).
 async fn assert_all_readable(client: &reqwest::Client, address: &str, acknowledged: &[(Value, String)]) {
     for (record, content) in acknowledged {
         crate::common::assert_version_kept(client, address, record, content).await;
         assert_eq!(record["sha256"], independent_sha256(content.as_bytes()));
+        let found: Value = client
+            .post(format!("{address}/v1/passages/search"))
+            .json(&json!({ "passage": content }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|item| item["statement_id"] == record["statement_id"]),
+            "{content:?} traced to its statement: {found}"
+        );
     }
 }
 

@@ -40,6 +40,9 @@ pub fn serve_args(data_dir: &Path) -> Vec<String> {
         "0",
         "--rate-limit-ip",
         "0",
+        // Small passage segments: killed runs write and merge many of them.
+        "--passage-segment-versions",
+        "8",
     ];
     let mut args: Vec<String> = fixed.iter().map(|s| s.to_string()).collect();
     args.push("--data-dir".into());
