@@ -84,11 +84,19 @@ where
     }
 }
 
+/// A ~3 KB statement whose 14 paragraphs differ by their numbers, so that its word shingles
+/// are not all the same.
 fn statement_text(n: u64) -> String {
-    let paragraph =
-        "Across the United States, police have protected their ability to fight crime by deciding \
-        that they will not let immigration enforcement get in the way of their core public safety mission. ";
-    format!("MIAMI— Statement {n}.\n\n{}\n", paragraph.repeat(14))
+    let paragraphs: String = (0..14)
+        .map(|i| {
+            format!(
+                "Across the United States, police have protected their ability to fight crime by \
+                 deciding that they will not let immigration enforcement get in the way of their \
+                 core public safety mission ({i} of {n}).\n"
+            )
+        })
+        .collect();
+    format!("MIAMI— Statement {n}.\n\n{paragraphs}")
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -109,6 +117,7 @@ async fn main() -> anyhow::Result<()> {
     settings.rate_limit_key = 0;
     settings.rate_limit_ip = 0;
     let app = Application::build(&settings)?;
+    let store = app.store();
     let address = format!("http://127.0.0.1:{}", app.port());
     let name = KeyName::parse("name", "load-driver")?;
     let (_, token) = app
@@ -122,6 +131,7 @@ async fn main() -> anyhow::Result<()> {
         statement_text(0).len()
     );
 
+    let mut committed = store.commit_counts();
     for &clients in &client_counts {
         let (client, address, token) = (client.clone(), address.clone(), token.clone());
         let run = u64::try_from(clients)?;
@@ -146,7 +156,15 @@ async fn main() -> anyhow::Result<()> {
             }
         })
         .await;
+        let (groups, versions) = store.commit_counts();
+        let (groups, versions) = (groups - committed.0, versions - committed.1);
+        committed = store.commit_counts();
         println!("{}", outcome.line(&format!("durable ingest, {clients} clients")));
+        println!(
+            "{:<44} {:>9.1}   ({versions} versions in {groups} flushed groups)",
+            "  versions per flush (group commit)",
+            versions as f64 / groups.max(1) as f64
+        );
     }
 
     // A version record and its content, and a baseline server answering the same bytes from memory.

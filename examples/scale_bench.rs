@@ -111,7 +111,7 @@ fn fill(store: &Arc<provenance::store::Store>, from: u64, to: u64) -> anyhow::Re
                     }
                     .read();
                     fingerprints.fetch_add(submission.reading.fingerprints.len() as u64, Ordering::Relaxed);
-                    store.ingest(&submission, chrono::Utc::now())?;
+                    store.ingest(submission, chrono::Utc::now())?;
                 }
             })
         })

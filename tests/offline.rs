@@ -59,7 +59,7 @@ fn populate_with(data_dir: &Path, options: StoreOptions) {
             sources: Default::default(),
         }
         .read_exactly();
-        store.ingest(&submission, Utc::now()).unwrap();
+        store.ingest(submission, Utc::now()).unwrap();
     };
     submit("https://example.org/a", "First wording.", None);
     submit("https://example.org/a", "First wording.", Some("A title"));
@@ -256,7 +256,7 @@ fn a_store_that_lost_history_below_sled_refuses_to_open() {
                 sources: Default::default(),
             }
             .read_exactly();
-            store.ingest(&submission, Utc::now()).unwrap();
+            store.ingest(submission, Utc::now()).unwrap();
         }
     }
     // Flip one byte of the 8th statement's text inside sled's own file: sled finds the damaged

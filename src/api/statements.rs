@@ -53,7 +53,7 @@ pub async fn create_statement(
     let mut draft = Draft::try_from(request)?;
     draft.submitted_by = Some(caller.name);
     let store = store.into_inner();
-    let outcome = blocking(move || store.ingest(&draft.read(), Utc::now())).await?;
+    let outcome = blocking(move || store.ingest(draft.read(), Utc::now())).await?;
     let (status, version) = match outcome {
         Ingested::Created(version) => (StatusCode::CREATED, version),
         Ingested::Unchanged(version) => (StatusCode::OK, version),

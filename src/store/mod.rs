@@ -22,15 +22,16 @@
 //! 7. **Journal complete.** `Q(0..count)` lists every version exactly once, in commit order,
 //!    without gaps; it is the order of export.
 //! 8. **Durable before acknowledged.** [`Store::ingest`] returns only after sled has flushed its
-//!    log to disk, so a version reported to a client survives a crash. Writers are serialized
-//!    by a lock while they decide and apply their batch; the flush happens after the lock is
-//!    released, so concurrent writers share flushes (group commit).
+//!    log to disk, so a version reported to a client survives a crash. Concurrent ingests are
+//!    committed in groups ([`commit`]): one batch, one signed checkpoint and one flush per
+//!    group, decided under the writer lock and flushed after it is released.
 //!
 //! A reader may see a version whose flush is still under way; it is acknowledged to its writer
 //! only once durable. [`Store::audit`] checks invariants 1 to 7 over the whole store.
 
 mod access;
 mod codec;
+mod commit;
 mod keys;
 mod log;
 mod postings;
@@ -182,7 +183,12 @@ pub struct Store {
     /// Serializes writers between reading a statement's latest version and applying the batch
     /// that adds the next one, so that no version number is lost, doubled or skipped.
     write_lock: Mutex<()>,
-    /// Signs a checkpoint for every tree size the log reaches; its name is the log's origin.
+    /// Ingests waiting for the writer lock; whoever gets it commits them as one group.
+    waiting: commit::Waiting,
+    /// How many groups and versions have been committed since the store opened.
+    commits: commit::Counts,
+    /// Signs a checkpoint for the tree each group of writes completes; its name is the log's
+    /// origin.
     signer: NoteSigner,
     verifier: NoteVerifier,
     /// Keeps the newest durable checkpoint in a file beside sled's.
@@ -249,6 +255,8 @@ impl Store {
             db,
             tree,
             write_lock: Mutex::new(()),
+            waiting: commit::Waiting::default(),
+            commits: commit::Counts::default(),
             signer,
             verifier,
             witness,
@@ -350,26 +358,79 @@ impl Store {
     /// Stores `submission` as the next version of its statement, unless it repeats the latest
     /// version. Returns only once the result is durable. Refused, with nothing written, while
     /// the disk is within the free-space reserve. Blocking: call it off the async workers.
-    pub fn ingest(&self, submission: &Submission, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
+    ///
+    /// Concurrent ingests are committed in groups ([`commit`]): the thread that gets the writer
+    /// lock decides and writes every waiting ingest in one batch, releases the lock, flushes
+    /// once and answers them all; a thread whose ingest another one took waits for its answer.
+    pub fn ingest(&self, submission: Submission, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
         self.check_reserve()?;
-        let (outcome, checkpoint) = {
-            let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
-            self.apply(submission, now)?
-        };
-        self.db.flush()?;
-        if let Some((size, signed)) = checkpoint {
-            self.witness.publish(size, signed);
+        let ticket = self.waiting.push(submission, now);
+        loop {
+            if let Some(outcome) = ticket.take() {
+                return outcome;
+            }
+            let (group, outcomes, checkpoint) = {
+                let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
+                let group = self.waiting.take_group();
+                let (outcomes, checkpoint) = self.apply_group(&group);
+                (group, outcomes, checkpoint)
+            };
+            if group.is_empty() {
+                // Another writer took this ingest and answers it after its flush.
+                return ticket.wait();
+            }
+            let flushed = checkpoint.and_then(|checkpoint| {
+                self.db.flush()?;
+                Ok(checkpoint)
+            });
+            match flushed {
+                Ok(checkpoint) => {
+                    if let Some((size, signed)) = checkpoint {
+                        self.witness.publish(size, signed);
+                    }
+                    self.commits.count(&outcomes);
+                    for (request, outcome) in group.into_iter().zip(outcomes) {
+                        request.answer(outcome);
+                    }
+                }
+                Err(error) => {
+                    for request in group {
+                        request.answer(Err(copy_of(&error)));
+                    }
+                }
+            }
         }
-        Ok(outcome)
     }
 
-    /// Decides and writes; returns the outcome and, for a new version, the signed checkpoint of
-    /// the tree it completes (size, note).
-    fn apply(
+    /// How many flushed groups, and versions created in them, since the store opened: the
+    /// versions per flush that group commit achieves.
+    pub fn commit_counts(&self) -> (u64, u64) {
+        self.commits.get()
+    }
+
+    /// Decides every ingest of `group` and writes the new versions as one batch: the outcome of
+    /// each (a refusal stays with its ingest) and the checkpoint of the batch, or the error that
+    /// kept the batch from being applied.
+    fn apply_group(&self, group: &[commit::Request]) -> (Vec<Result<Ingested, StoreError>>, commit::Applied) {
+        let mut write = match commit::GroupWrite::new(self) {
+            Ok(write) => write,
+            Err(error) => return (Vec::new(), Err(error)),
+        };
+        let outcomes = group
+            .iter()
+            .map(|request| self.decide(&mut write, &request.submission, request.now))
+            .collect();
+        (outcomes, write.apply())
+    }
+
+    /// Decides one ingest: the latest version again, a refusal, or a new version added to
+    /// `write`.
+    fn decide(
         &self,
+        write: &mut commit::GroupWrite,
         submission: &Submission,
         now: DateTime<Utc>,
-    ) -> Result<(Ingested, Option<(u64, String)>), StoreError> {
+    ) -> Result<Ingested, StoreError> {
         let id = submission.statement_id();
         let row = self.statement_row(&id)?;
         let latest = match &row {
@@ -384,14 +445,14 @@ impl Store {
             None => None,
         };
         let placement = Placement {
-            log_index: self.journal_len()?,
+            log_index: write.size,
             contacts_salt: random_salt()?,
         };
         let version = match (
             Version::succeed(latest.as_ref(), submission, now, placement),
             latest.as_ref(),
         ) {
-            (Succession::Unchanged, Some(latest)) => return Ok((Ingested::Unchanged(latest.clone()), None)),
+            (Succession::Unchanged, Some(latest)) => return Ok(Ingested::Unchanged(latest.clone())),
             (Succession::Exhausted, _) => return Err(StoreError::VersionsExhausted(id)),
             (Succession::New(version), _) => *version,
             (Succession::Unchanged, None) => {
@@ -401,73 +462,8 @@ impl Store {
             }
         };
         let first_seen_at = row.map_or(now, |row| row.first_seen_at);
-        let signed = self.write_version(latest.as_ref(), first_seen_at, &version, submission)?;
-        let size = version.log_index + 1;
-        Ok((Ingested::Created(version), Some((size, signed))))
-    }
-
-    /// The one write path: adds `version` (whose predecessor is `latest`, and which `submission`
-    /// made) with its content, hash and normalized-hash entries, journal entry, statement row,
-    /// filter-index changes, log leaf, the tree nodes the leaf completes and the newly signed
-    /// checkpoint, as one atomic batch; then gives its fingerprints to the passage index. The
-    /// caller holds the writer lock and has checked that `version` follows `latest` and is
-    /// placed at the end of the journal. Returns the signed checkpoint.
-    fn write_version(
-        &self,
-        latest: Option<&Version>,
-        first_seen_at: DateTime<Utc>,
-        version: &Version,
-        submission: &Submission,
-    ) -> Result<String, StoreError> {
-        let id = &version.statement_id;
-        let row = StatementRow {
-            source_url: version.source_url.clone(),
-            first_seen_at,
-            latest: version.version,
-        };
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::statement(id), codec::encode(&row)?);
-        batch.insert(keys::version(id, version.version), codec::encode(version)?);
-        let blob_key = keys::blob(&version.sha256);
-        if !self.tree.contains_key(&blob_key)? {
-            batch.insert(blob_key, submission.content.as_bytes());
-        }
-        for entry in matching_entries(version) {
-            batch.insert(entry, &[][..]);
-        }
-        batch.insert(
-            keys::journal(self.journal_len()?),
-            keys::journal_value(id, version.version),
-        );
-        let old_entries = latest.map(filter_entries).unwrap_or_default();
-        let new_entries = filter_entries(version);
-        for stale in old_entries.difference(&new_entries) {
-            batch.remove(stale.as_slice());
-        }
-        for entry in new_entries.difference(&old_entries) {
-            batch.insert(entry.as_slice(), &[][..]);
-        }
-        let leaf = crate::domain::leaf_bytes(version);
-        let stored = log::TreeNodes(&self.tree);
-        let nodes = merkle::nodes_completed_by_append(&stored, version.log_index, merkle::leaf_hash(&leaf))?;
-        let size = version.log_index + 1;
-        let root = merkle::root(
-            &log::WithPending {
-                stored,
-                pending: &nodes,
-            },
-            size,
-        )?;
-        let signed = self.sign_checkpoint(size, root)?;
-        for (level, index, hash) in &nodes {
-            batch.insert(keys::node(*level, *index), &hash[..]);
-        }
-        batch.insert(keys::leaf(version.log_index), leaf);
-        batch.insert(keys::CHECKPOINT_KEY, signed.as_bytes());
-        self.tree.apply_batch(batch)?;
-        self.passages
-            .add(version.log_index, &submission.reading.fingerprints)?;
-        Ok(signed)
+        write.add(latest.as_ref(), first_seen_at, &version, submission)?;
+        Ok(Ingested::Created(version))
     }
 
     /// How many versions the store holds: the sequence number the next version gets.
@@ -529,7 +525,9 @@ impl Store {
             }
         };
         let first_seen_at = row.map_or(version.ingested_at, |row| row.first_seen_at);
-        self.write_version(latest.as_ref(), first_seen_at, &expected, &submission)?;
+        let mut write = commit::GroupWrite::new(self)?;
+        write.add(latest.as_ref(), first_seen_at, &expected, &submission)?;
+        write.apply()?;
         Ok(Ok(()))
     }
 
@@ -1187,6 +1185,14 @@ fn journal_len(tree: &sled::Tree) -> Result<u64, StoreError> {
                 .and_then(|last| last.checked_add(1))
                 .ok_or_else(|| StoreError::Corrupt("malformed journal key".to_owned()))
         }
+    }
+}
+
+/// The same error again, for each ingest of a group that one failure stopped.
+fn copy_of(error: &StoreError) -> StoreError {
+    match error {
+        StoreError::Sled(error) => StoreError::Sled(error.clone()),
+        other => StoreError::Corrupt(other.to_string()),
     }
 }
 
