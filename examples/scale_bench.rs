@@ -88,12 +88,16 @@ fn url(n: u64) -> String {
     format!("https://scale.example/statements/{n}")
 }
 
-/// Ingests statements `from..to` from two threads through the store itself (durable, as the
-/// service's ingest); returns the mean number of passage-index entries per statement.
+/// Threads filling the registry: more than the cores, so that group commit has company.
+const FILL_THREADS: usize = 8;
+
+/// Ingests statements `from..to` from [`FILL_THREADS`] threads through the store itself
+/// (durable, as the service's ingest); returns the mean number of passage-index entries per
+/// statement.
 fn fill(store: &Arc<provenance::store::Store>, from: u64, to: u64) -> anyhow::Result<f64> {
     let next = Arc::new(AtomicU64::new(from));
     let fingerprints = Arc::new(AtomicU64::new(0));
-    let workers: Vec<_> = (0..2)
+    let workers: Vec<_> = (0..FILL_THREADS)
         .map(|_| {
             let (store, next, fingerprints) = (store.clone(), next.clone(), fingerprints.clone());
             std::thread::spawn(move || -> anyhow::Result<()> {

@@ -40,6 +40,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError, RwLock};
 use std::thread::JoinHandle;
 
@@ -174,14 +175,28 @@ impl Segment {
     /// file in `folder`, durably (invariant 3), and opens it.
     fn write(
         folder: &Path,
+        range: (u64, u64),
+        count: u64,
+        entries: impl Iterator<Item = io::Result<Posting>>,
+    ) -> io::Result<Segment> {
+        let staging = folder.join(segment_name(range.0, range.1)).with_extension("tmp");
+        let written = Self::write_staged(folder, &staging, range, count, entries);
+        if written.is_err() {
+            let _ = fs::remove_file(&staging);
+        }
+        written
+    }
+
+    fn write_staged(
+        folder: &Path,
+        staging: &Path,
         (first, end): (u64, u64),
         count: u64,
         entries: impl Iterator<Item = io::Result<Posting>>,
     ) -> io::Result<Segment> {
         let path = folder.join(segment_name(first, end));
-        let staging = path.with_extension("tmp");
         let mut out = HashingWriter {
-            out: BufWriter::with_capacity(1 << 16, File::create(&staging)?),
+            out: BufWriter::with_capacity(1 << 16, File::create(staging)?),
             hasher: sha2::Sha256::new(),
         };
         out.put(MAGIC)?;
@@ -217,7 +232,7 @@ impl Segment {
         let file = out.into_inner().map_err(|error| error.into_error())?;
         file.sync_all()?;
         drop(file);
-        fs::rename(&staging, &path)?;
+        fs::rename(staging, &path)?;
         File::open(folder)?.sync_all()?;
         Segment::open(&path, (first, end))
     }
@@ -416,6 +431,9 @@ impl State {
 /// The passage index of one store: the segments, the versions in memory and the writer thread.
 pub struct PassageIndex {
     state: Arc<RwLock<State>>,
+    /// Set when the store closes: a merge under way is abandoned (its temporary file is
+    /// removed at the next open), so closing never waits for one.
+    stopping: Arc<AtomicBool>,
     wake: Mutex<Option<mpsc::Sender<()>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
 }
@@ -466,14 +484,15 @@ impl PassageIndex {
             segment_versions: segment_versions.max(1),
         }));
         let (sender, receiver) = mpsc::channel();
+        let stopping = Arc::new(AtomicBool::new(false));
         let writer = {
-            let state = Arc::clone(&state);
+            let (state, stopping) = (Arc::clone(&state), Arc::clone(&stopping));
             std::thread::Builder::new()
                 .name("passage-index".to_owned())
                 .spawn(move || {
                     while receiver.recv().is_ok() {
                         while receiver.try_recv().is_ok() {}
-                        if let Err(error) = write_pending(&state, &folder, &db) {
+                        if let Err(error) = write_pending(&state, &folder, &db, &stopping) {
                             tracing::error!(%error, "cannot write the passage index; will retry");
                         }
                     }
@@ -482,6 +501,7 @@ impl PassageIndex {
         };
         let index = Self {
             state,
+            stopping,
             wake: Mutex::new(Some(sender)),
             writer: Mutex::new(Some(writer)),
         };
@@ -597,6 +617,7 @@ impl PassageIndex {
 impl Drop for PassageIndex {
     /// Lets the writer finish the segment it is writing; what is in memory is rebuilt at open.
     fn drop(&mut self) {
+        self.stopping.store(true, Ordering::Relaxed);
         self.wake.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(writer) = self.writer.lock().unwrap_or_else(PoisonError::into_inner).take() {
             let _ = writer.join();
@@ -610,7 +631,12 @@ fn io_error(error: io::Error) -> StoreError {
 
 /// The writer thread's work: writes the full memtable as a segment (flushing sled first,
 /// invariant 2), then merges while the last segments share a size class.
-fn write_pending(state: &RwLock<State>, folder: &Path, db: &sled::Db) -> Result<(), StoreError> {
+fn write_pending(
+    state: &RwLock<State>,
+    folder: &Path,
+    db: &sled::Db,
+    stopping: &AtomicBool,
+) -> Result<(), StoreError> {
     let frozen = {
         let mut state = state.write().unwrap_or_else(PoisonError::into_inner);
         match &state.frozen {
@@ -647,7 +673,10 @@ fn write_pending(state: &RwLock<State>, folder: &Path, db: &sled::Db) -> Result<
                 None => return Ok(()),
             }
         };
-        let merged = merge(folder, &inputs).map_err(io_error)?;
+        if stopping.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let merged = merge(folder, &inputs, stopping).map_err(io_error)?;
         let mut state = state.write().unwrap_or_else(PoisonError::into_inner);
         let keep = state.segments.len() - inputs.len();
         state.segments.truncate(keep);
@@ -662,8 +691,8 @@ fn write_pending(state: &RwLock<State>, folder: &Path, db: &sled::Db) -> Result<
     }
 }
 
-/// Merges consecutive segments into one covering their ranges.
-fn merge(folder: &Path, inputs: &[Arc<Segment>]) -> io::Result<Segment> {
+/// Merges consecutive segments into one covering their ranges; gives up when `stopping` is set.
+fn merge(folder: &Path, inputs: &[Arc<Segment>], stopping: &AtomicBool) -> io::Result<Segment> {
     let range = (inputs[0].first, inputs[inputs.len() - 1].end);
     let count = inputs.iter().map(|segment| segment.count).sum();
     let mut sources: Vec<_> = inputs.iter().map(|segment| segment.entries()).collect();
@@ -674,6 +703,9 @@ fn merge(folder: &Path, inputs: &[Arc<Segment>]) -> io::Result<Segment> {
         }
     }
     let merged = std::iter::from_fn(move || {
+        if stopping.load(Ordering::Relaxed) {
+            return Some(Err(io::Error::other("the store is closing")));
+        }
         let std::cmp::Reverse((entry, source)) = heads.pop()?;
         match sources[source].next() {
             Some(Ok(next)) => heads.push(std::cmp::Reverse((next, source))),
@@ -765,7 +797,7 @@ mod tests {
                 Arc::new(write(folder.path(), &memtable(part * 10, &refs)))
             })
             .collect();
-        let merged = merge(folder.path(), &inputs).unwrap();
+        let merged = merge(folder.path(), &inputs, &AtomicBool::new(false)).unwrap();
         assert_eq!((merged.first, merged.end, merged.count), (0, 40, 80));
         let mut found = Vec::new();
         merged.postings(3, 100, &mut found).unwrap();
