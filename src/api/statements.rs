@@ -13,6 +13,11 @@ use super::{blocking, page_params, version_path};
 use crate::domain::{Draft, Role, SourceUrl, StatementId, Text, VersionNo};
 use crate::store::{contact_term, Ingested, StatementFilter, Store};
 
+/// Contents up to this size are read and re-hashed on the async worker (a few tens of
+/// microseconds, less than handing the work to the blocking pool costs); larger ones on the
+/// blocking pool.
+const INLINE_CONTENT_BYTES: u64 = 16 * 1024;
+
 /// Ingest a statement.
 ///
 /// Stores the submission as the next version of the statement its source URL names, unless it
@@ -252,9 +257,15 @@ pub async fn get_version_content(
 ) -> Result<HttpResponse, ApiError> {
     let (id, n) = version_address(&path)?;
     let store = store.into_inner();
-    let (version, bytes) = blocking(move || store.content(&id, n))
-        .await?
-        .ok_or_else(|| unknown_version(&id, n))?;
+    let small = store
+        .version(&id, n)?
+        .is_some_and(|version| version.content_length <= INLINE_CONTENT_BYTES);
+    let found = if small {
+        store.content(&id, n)?
+    } else {
+        blocking(move || store.content(&id, n)).await?
+    };
+    let (version, bytes) = found.ok_or_else(|| unknown_version(&id, n))?;
     let etag = format!("\"{}\"", version.sha256.to_hex());
     let cached = req
         .headers()

@@ -1,8 +1,10 @@
 //! The registry's storage: the only code that touches sled.
 //!
-//! Everything lives in one sled tree, `registry`, with the key layout of [`keys`] and the value
-//! encoding of [`codec`]. One tree means one write is one `apply_batch`, which sled applies
-//! atomically: after a crash either all of a version's keys are there or none.
+//! Every record lives in one sled tree, `registry`, with the key layout of [`keys`] and the
+//! value encoding of [`codec`]. One tree means one write is one `apply_batch`, which sled
+//! applies atomically: after a crash either all of a group's keys are there or none. The one
+//! exception is derived data: the passage index ([`postings`]) is kept in segment files beside
+//! sled's, rebuilt from the records where it falls behind.
 //!
 //! # Invariants
 //! 1. **Contiguous versions.** A statement row `S(id)` with latest version `n` has version
