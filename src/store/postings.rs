@@ -63,6 +63,9 @@ const HEADER_BYTES: u64 = 32;
 const ENTRY_BYTES: u64 = 16;
 const SPARSE_EVERY: u64 = 256;
 const CHECKSUM_BYTES: u64 = 32;
+/// More entries than any file can hold (2^56 × 16 bytes), so that a damaged count cannot make
+/// the expected file length overflow.
+const MAX_ENTRIES: u64 = 1 << 56;
 
 /// A fingerprint and the journal sequence number of a version whose text has it.
 type Posting = (u64, u64);
@@ -248,7 +251,7 @@ impl Segment {
             return Err(corrupt(path, "header does not match its name"));
         }
         let count = be_u64(&header[24..]);
-        if count.checked_mul(ENTRY_BYTES).is_none() || file.metadata()?.len() != file_len(count) {
+        if count > MAX_ENTRIES || file.metadata()?.len() != file_len(count) {
             return Err(corrupt(path, "length does not match its entry count"));
         }
         let mut bytes = vec![0u8; (sparse_len(count) * 8) as usize];
@@ -820,5 +823,9 @@ mod tests {
         assert!(Segment::open(&segment.path, (0, 1)).is_err());
         fs::write(&segment.path, &bytes).unwrap();
         assert!(Segment::open(&segment.path, (0, 2)).is_err());
+        let mut huge_count = bytes.clone();
+        huge_count[24..32].copy_from_slice(&u64::MAX.to_be_bytes());
+        fs::write(&segment.path, &huge_count).unwrap();
+        assert!(Segment::open(&segment.path, (0, 1)).is_err());
     }
 }
