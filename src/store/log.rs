@@ -136,7 +136,7 @@ impl Witness {
         match std::fs::read_to_string(data_dir.join(WITNESS_FILE)) {
             Ok(text) => Ok(Some(text)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(error) => Err(StoreError::Sled(sled::Error::Io(error))),
+            Err(error) => Err(error.into()),
         }
     }
 
@@ -157,7 +157,7 @@ impl Witness {
 
     /// Writes `signed` now, on the caller's thread (after an import).
     pub fn write_now(&self, signed: &str) -> Result<(), StoreError> {
-        write_atomically(&self.path, signed).map_err(|error| StoreError::Sled(sled::Error::Io(error)))
+        Ok(write_atomically(&self.path, signed)?)
     }
 }
 

@@ -84,6 +84,14 @@ pub enum StoreError {
     ReserveReached { available: u64, reserve: u64 },
 }
 
+impl From<std::io::Error> for StoreError {
+    /// The store's own files beside sled's (the checkpoint witness, the passage index) fail as
+    /// sled's I/O does, and are reported the same way.
+    fn from(error: std::io::Error) -> Self {
+        StoreError::Sled(sled::Error::Io(error))
+    }
+}
+
 /// What an ingest did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingested {

@@ -453,11 +453,11 @@ impl PassageIndex {
         db: sled::Db,
     ) -> Result<(Self, u64), StoreError> {
         let folder = data_dir.join(FOLDER);
-        fs::create_dir_all(&folder).map_err(io_error)?;
+        fs::create_dir_all(&folder)?;
         let mut found = Vec::new();
         let mut others = Vec::new();
-        for entry in fs::read_dir(&folder).map_err(io_error)? {
-            let path = entry.map_err(io_error)?.path();
+        for entry in fs::read_dir(&folder)? {
+            let path = entry?.path();
             match path
                 .file_name()
                 .and_then(|name| parse_segment_name(&name.to_string_lossy()))
@@ -472,13 +472,12 @@ impl PassageIndex {
         }
         for path in others {
             tracing::info!(path = %path.display(), "removing a passage index file off the chain");
-            fs::remove_file(&path).map_err(io_error)?;
+            fs::remove_file(&path)?;
         }
         let segments = chosen
             .iter()
             .map(|range| Segment::open(&folder.join(segment_name(range.0, range.1)), *range).map(Arc::new))
-            .collect::<io::Result<Vec<_>>>()
-            .map_err(io_error)?;
+            .collect::<io::Result<Vec<_>>>()?;
         let covered = segments.last().map_or(0, |segment| segment.end);
         let state = Arc::new(RwLock::new(State {
             segments,
@@ -499,8 +498,7 @@ impl PassageIndex {
                             tracing::error!(%error, "cannot write the passage index; will retry");
                         }
                     }
-                })
-                .map_err(io_error)?
+                })?
         };
         let index = Self {
             state,
@@ -548,9 +546,7 @@ impl PassageIndex {
             if found.len() > limit {
                 break;
             }
-            segment
-                .postings(fingerprint, limit, &mut found)
-                .map_err(io_error)?;
+            segment.postings(fingerprint, limit, &mut found)?;
         }
         let more = found.len() > limit;
         found.truncate(limit);
@@ -587,7 +583,7 @@ impl PassageIndex {
             }
             covered = segment.end;
             let mut digest = PostingsDigest::default();
-            match segment.check(&mut digest).map_err(io_error)? {
+            match segment.check(&mut digest)? {
                 Some(problem) => problems.push(format!("passage segment {name}: {problem}")),
                 None if Some(digest) != expected(segment.first, segment.end) => problems.push(format!(
                     "passage segment {name}: its postings differ from those of the content"
@@ -628,10 +624,6 @@ impl Drop for PassageIndex {
     }
 }
 
-fn io_error(error: io::Error) -> StoreError {
-    StoreError::Sled(sled::Error::Io(error))
-}
-
 /// The writer thread's work: writes the full memtable as a segment (flushing sled first,
 /// invariant 2), then merges while the last segments share a size class.
 fn write_pending(
@@ -661,8 +653,7 @@ fn write_pending(
             (frozen.first, frozen.end),
             entries.len() as u64,
             entries.into_iter().map(Ok),
-        )
-        .map_err(io_error)?;
+        )?;
         let mut state = state.write().unwrap_or_else(PoisonError::into_inner);
         state.segments.push(Arc::new(segment));
         state.frozen = None;
@@ -679,7 +670,7 @@ fn write_pending(
         if stopping.load(Ordering::Relaxed) {
             return Ok(());
         }
-        let merged = merge(folder, &inputs, stopping).map_err(io_error)?;
+        let merged = merge(folder, &inputs, stopping)?;
         let mut state = state.write().unwrap_or_else(PoisonError::into_inner);
         let keep = state.segments.len() - inputs.len();
         state.segments.truncate(keep);
