@@ -71,7 +71,7 @@ const MAX_ENTRIES: u64 = 1 << 56;
 type Posting = (u64, u64);
 
 /// Postings of consecutive versions, in memory.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 struct Memtable {
     first: u64,
     end: u64,
@@ -101,6 +101,18 @@ impl Memtable {
         self.end = sequence + 1;
     }
 
+    /// The summary of every posting held (order does not matter to it).
+    fn digest(&self) -> PostingsDigest {
+        let mut digest = PostingsDigest::default();
+        for (fingerprint, holders) in &self.postings {
+            for sequence in holders {
+                digest.add(*fingerprint, *sequence);
+            }
+        }
+        digest
+    }
+
+    /// Every posting, ascending; each is held once ([`Memtable::add`] takes a version once).
     fn sorted(&self) -> Vec<Posting> {
         let mut entries: Vec<Posting> = self
             .postings
@@ -108,7 +120,6 @@ impl Memtable {
             .flat_map(|(fingerprint, holders)| holders.iter().map(|sequence| (*fingerprint, *sequence)))
             .collect();
         entries.sort_unstable();
-        entries.dedup();
         entries
     }
 }
@@ -561,15 +572,17 @@ impl PassageIndex {
         journal_len: u64,
         expected: impl Fn(u64, u64) -> Option<PostingsDigest>,
     ) -> Result<Vec<String>, StoreError> {
-        let (segments, memtables) = {
+        let (segments, in_memory) = {
             let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
-            let memtables: Vec<Memtable> = state
+            let in_memory: Vec<(u64, u64, PostingsDigest)> = state
                 .frozen
                 .iter()
-                .map(|frozen| (**frozen).clone())
-                .chain([state.active.clone()])
+                .map(|frozen| &**frozen)
+                .chain([&state.active])
+                .filter(|memtable| memtable.versions() > 0)
+                .map(|memtable| (memtable.first, memtable.end, memtable.digest()))
                 .collect();
-            (state.segments.clone(), memtables)
+            (state.segments.clone(), in_memory)
         };
         let mut problems = Vec::new();
         let mut covered = 0;
@@ -591,18 +604,13 @@ impl PassageIndex {
                 None => {}
             }
         }
-        for memtable in memtables.iter().filter(|memtable| memtable.versions() > 0) {
-            let mut digest = PostingsDigest::default();
-            for (fingerprint, sequence) in memtable.sorted() {
-                digest.add(fingerprint, sequence);
-            }
-            if memtable.first != covered || Some(digest) != expected(memtable.first, memtable.end) {
+        for (first, end, digest) in in_memory {
+            if first != covered || Some(digest) != expected(first, end) {
                 problems.push(format!(
-                    "the passage postings held in memory for versions {}..{} are wrong",
-                    memtable.first, memtable.end
+                    "the passage postings held in memory for versions {first}..{end} are wrong"
                 ));
             }
-            covered = memtable.end;
+            covered = end;
         }
         if covered != journal_len {
             problems.push(format!(
