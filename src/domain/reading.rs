@@ -120,13 +120,18 @@ impl ComparableText {
         Sha256::of(normalize(&self.text, &self.ignore).as_bytes())
     }
 
-    pub fn reading(&self) -> Reading {
+    /// The distinct fingerprints chosen from the text's word shingles, ascending.
+    pub fn fingerprints(&self) -> Vec<u64> {
         let mut fingerprints = fingerprints(&shingles(&self.words()));
         fingerprints.sort_unstable();
         fingerprints.dedup();
+        fingerprints
+    }
+
+    pub fn reading(&self) -> Reading {
         Reading {
             normalized_sha256: self.normalized_sha256(),
-            fingerprints,
+            fingerprints: self.fingerprints(),
         }
     }
 }

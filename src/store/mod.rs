@@ -255,12 +255,9 @@ impl Store {
         }
         let verifier = signer.verifier();
         let witness = log::Witness::start(path, 0);
-        let (passages, indexed) = postings::PassageIndex::open(
-            path,
-            journal_len(&tree)?,
-            options.passage_segment_versions,
-            db.clone(),
-        )?;
+        let stored = journal_len(&tree)?;
+        let (passages, indexed) =
+            postings::PassageIndex::open(path, stored, options.passage_segment_versions, db.clone())?;
         let store = Self {
             db,
             tree,
@@ -275,7 +272,7 @@ impl Store {
             passages,
         };
         store.check_log_at_open(path)?;
-        for sequence in indexed..store.journal_len()? {
+        for sequence in indexed..stored {
             // A version that cannot be read is left out of the index; fsck reports both.
             let fingerprints = store.fingerprints_at(sequence).unwrap_or_else(|error| {
                 tracing::warn!(%error, sequence, "cannot index a stored version's passages");
@@ -293,9 +290,7 @@ impl Store {
             .content(&id, n)?
             .ok_or_else(|| StoreError::Corrupt(format!("journal names missing version {id} v{n}")))?;
         let text = String::from_utf8_lossy(&bytes);
-        Ok(ComparableText::read(&text, version.metadata.content_type)
-            .reading()
-            .fingerprints)
+        Ok(ComparableText::read(&text, version.metadata.content_type).fingerprints())
     }
 
     /// The version journal entry `sequence` records.
