@@ -257,15 +257,13 @@ pub async fn get_version_content(
 ) -> Result<HttpResponse, ApiError> {
     let (id, n) = version_address(&path)?;
     let store = store.into_inner();
-    let small = store
-        .version(&id, n)?
-        .is_some_and(|version| version.content_length <= INLINE_CONTENT_BYTES);
-    let found = if small {
-        store.content(&id, n)?
+    let version = store.version(&id, n)?.ok_or_else(|| unknown_version(&id, n))?;
+    let (version, bytes) = if version.content_length <= INLINE_CONTENT_BYTES {
+        let bytes = store.content_of(&version)?;
+        (version, bytes)
     } else {
-        blocking(move || store.content(&id, n)).await?
+        blocking(move || store.content_of(&version).map(|bytes| (version, bytes))).await?
     };
-    let (version, bytes) = found.ok_or_else(|| unknown_version(&id, n))?;
     let etag = format!("\"{}\"", version.sha256.to_hex());
     let cached = req
         .headers()

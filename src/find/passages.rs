@@ -8,6 +8,7 @@
 //! the passage is located in each with [`locate`]; only [`is_match`] results are answers. See
 //! [`crate::text::passage`] for the scoring.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
@@ -114,15 +115,22 @@ fn trace_in_statement(
     let mut located: HashMap<Sha256, Option<(PassageMatch, String)>> = HashMap::new();
     let mut trace: Option<Trace> = None;
     for &n in versions {
-        let Some((version, bytes)) = store.content(&id, n)? else {
+        let Some(version) = store.version(&id, n)? else {
             continue;
         };
-        let found = located.entry(version.sha256).or_insert_with(|| {
-            let text = ComparableText::read(&String::from_utf8_lossy(&bytes), version.metadata.content_type);
-            locate(passage, &text.words())
-                .filter(is_match)
-                .map(|found| (found, text.text))
-        });
+        let found = match located.entry(version.sha256) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(unknown) => {
+                let bytes = store.content_of(&version)?;
+                let text =
+                    ComparableText::read(&String::from_utf8_lossy(&bytes), version.metadata.content_type);
+                unknown.insert(
+                    locate(passage, &text.words())
+                        .filter(is_match)
+                        .map(|found| (found, text.text)),
+                )
+            }
+        };
         let Some((found, text)) = found.clone() else {
             continue;
         };

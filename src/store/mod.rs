@@ -725,6 +725,14 @@ impl Store {
         let Some(version) = self.version(id, n)? else {
             return Ok(None);
         };
+        let bytes = self.content_of(&version)?;
+        Ok(Some((version, bytes)))
+    }
+
+    /// The content of `version`, a record read from this store, re-hashed as by
+    /// [`Store::content`].
+    pub fn content_of(&self, version: &Version) -> Result<Vec<u8>, StoreError> {
+        let (id, n) = (version.statement_id, version.version);
         let bytes = self.tree.get(keys::blob(&version.sha256))?.ok_or_else(|| {
             StoreError::Corrupt(format!("content {} of {id} v{n} is missing", version.sha256))
         })?;
@@ -734,7 +742,7 @@ impl Store {
                 version.sha256
             )));
         }
-        Ok(Some((version, bytes.to_vec())))
+        Ok(bytes.to_vec())
     }
 
     /// The versions of a statement in order, after `after`; `None` for an unknown statement.
