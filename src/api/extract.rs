@@ -19,16 +19,7 @@ pub struct ExtractRequest;
 impl PartialSchema for ExtractRequest {
     fn schema() -> RefOr<Schema> {
         super::schemas::ingest_fields(
-            &[
-                "source_url",
-                "content",
-                "content_type",
-                "sha256",
-                "title",
-                "publisher",
-                "published_at",
-                "media_contacts",
-            ],
+            None,
             &["content"],
             "A body as `POST /v1/statements` takes it; only `content` is required here.",
         )

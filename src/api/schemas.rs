@@ -89,13 +89,15 @@ impl utoipa::Modify for AtLeastOneField {
     }
 }
 
-/// The ingest request's schema cut down for a request that takes some of its fields: those in
-/// `required` are required, the others optional and nullable (null counts as absent, as on
-/// ingest).
-pub fn ingest_fields(keep: &[&str], required: &[&str], description: &str) -> RefOr<Schema> {
+/// The ingest request's schema for a request that takes its fields (`keep`: some of them, or
+/// `None` for all): those in `required` are required, the others optional and nullable (null
+/// counts as absent, as on ingest).
+pub fn ingest_fields(keep: Option<&[&str]>, required: &[&str], description: &str) -> RefOr<Schema> {
     let mut schema = IngestRequest::schema();
     if let RefOr::T(Schema::Object(object)) = &mut schema {
-        object.properties.retain(|name, _| keep.contains(&name.as_str()));
+        if let Some(keep) = keep {
+            object.properties.retain(|name, _| keep.contains(&name.as_str()));
+        }
         for (name, property) in object.properties.iter_mut() {
             if let (false, RefOr::T(Schema::Object(field))) = (required.contains(&name.as_str()), property) {
                 make_nullable(field);

@@ -32,7 +32,7 @@ pub struct VerifyRequest {
 impl PartialSchema for VerifyRequest {
     fn schema() -> RefOr<Schema> {
         let mut schema = super::schemas::ingest_fields(
-            &["content", "content_type", "sha256", "source_url"],
+            Some(&["content", "content_type", "sha256", "source_url"]),
             &[],
             "A copy to verify: `content` (the copy's text, exactly as you hold it, with its \
              `content_type`) or only `sha256` (the hash of its bytes: then only byte-identical \
