@@ -94,14 +94,10 @@ async fn check_everything(client: &reqwest::Client, address: &str, acknowledged:
         let mut numbers = Vec::new();
         let mut cursor = String::new();
         loop {
-            let page: Value = client
-                .get(format!("{address}/v1/statements/{id}/versions?limit=200{cursor}"))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let page = common::send_for_json(
+                client.get(format!("{address}/v1/statements/{id}/versions?limit=200{cursor}")),
+            )
+            .await;
             numbers.extend(
                 page["items"]
                     .as_array()

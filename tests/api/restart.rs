@@ -70,15 +70,12 @@ async fn assert_all_readable(client: &reqwest::Client, address: &str, acknowledg
     for (record, content) in acknowledged {
         crate::common::assert_version_kept(client, address, record, content).await;
         assert_eq!(record["sha256"], independent_sha256(content.as_bytes()));
-        let found: Value = client
-            .post(format!("{address}/v1/passages/search"))
-            .json(&json!({ "passage": content }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let found = crate::common::send_for_json(
+            client
+                .post(format!("{address}/v1/passages/search"))
+                .json(&json!({ "passage": content })),
+        )
+        .await;
         assert!(
             found["items"]
                 .as_array()
@@ -111,17 +108,11 @@ async fn acknowledged_writes_survive_restarts_and_kills() {
 
     let server = Server::start(data.path());
     assert_all_readable(&client, &server.address, &acknowledged).await;
-    let versions: Value = client
-        .get(format!(
-            "{}/v1/statements/{}/versions",
-            server.address,
-            acknowledged[0].0["statement_id"].as_str().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let versions = crate::common::send_for_json(client.get(format!(
+        "{}/v1/statements/{}/versions",
+        server.address,
+        acknowledged[0].0["statement_id"].as_str().unwrap()
+    )))
+    .await;
     assert_eq!(versions["items"].as_array().unwrap().len(), 2);
 }

@@ -89,7 +89,7 @@ pub async fn assert_version_kept(
 ) {
     let id = record["statement_id"].as_str().expect("a version record");
     let path = format!("{address}/v1/statements/{id}/versions/{}", record["version"]);
-    let stored: serde_json::Value = client.get(&path).send().await.unwrap().json().await.unwrap();
+    let stored = send_for_json(client.get(&path)).await;
     assert_eq!(&stored, record, "acknowledged record at {path}");
     let bytes = client
         .get(format!("{path}/content"))
@@ -104,4 +104,9 @@ pub async fn assert_version_kept(
         content.as_bytes(),
         "acknowledged content at {path}"
     );
+}
+
+/// Sends `request` and reads its answer as JSON, failing the test on any error.
+pub async fn send_for_json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
 }
