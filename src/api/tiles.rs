@@ -25,7 +25,10 @@ const NOT_KEPT: &str = "no-store";
 /// The raw bytes of a tile or an entry bundle.
 #[derive(ToSchema)]
 #[schema(value_type = String, format = Binary)]
-#[expect(dead_code, reason = "only the OpenAPI document's name for a binary body; never built")]
+#[expect(
+    dead_code,
+    reason = "only the OpenAPI document's name for a binary body; never built"
+)]
 pub struct TileBytes(Vec<u8>);
 
 /// The log's checkpoint, for tlog-tiles clients.
@@ -48,7 +51,7 @@ pub struct TileBytes(Vec<u8>);
 )]
 #[get("/checkpoint")]
 pub async fn get_tiles_checkpoint(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
-    let (signed, _) = blocking(move || store.durable_checkpoint()).await?;
+    let signed = blocking(move || store.durable_checkpoint()).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, REVALIDATE))

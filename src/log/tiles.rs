@@ -310,12 +310,19 @@ mod tests {
             (Tile::partial(hashes(0), 1000, 8), "tile/0/x001/000.p/8"),
             (Tile::partial(hashes(63), 5, 255), "tile/63/005.p/255"),
             (Tile::full(TileKind::Entries, 999), "tile/entries/999"),
-            (Tile::partial(TileKind::Entries, 1234, 1), "tile/entries/x001/234.p/1"),
+            (
+                Tile::partial(TileKind::Entries, 1234, 1),
+                "tile/entries/x001/234.p/1",
+            ),
         ];
         for (tile, path) in cases {
             let tile = tile.unwrap();
             assert_eq!(tile.path(), path);
-            assert_eq!(Tile::parse(path.strip_prefix("tile/").unwrap()), Ok(tile), "{path}");
+            assert_eq!(
+                Tile::parse(path.strip_prefix("tile/").unwrap()),
+                Ok(tile),
+                "{path}"
+            );
         }
     }
 
@@ -368,7 +375,11 @@ mod tests {
             "0/०००",
         ];
         for path in cases {
-            assert!(Tile::parse(path).is_err(), "{path:?} parsed as {:?}", Tile::parse(path));
+            assert!(
+                Tile::parse(path).is_err(),
+                "{path:?} parsed as {:?}",
+                Tile::parse(path)
+            );
         }
     }
 
@@ -422,10 +433,16 @@ mod tests {
     #[test]
     fn no_tile_of_a_level_above_seven_ever_exists() {
         for level in 8..=MAX_LEVEL {
-            assert_eq!(Tile::partial(hashes(level), 0, 1).unwrap().span_in(u64::MAX), None);
+            assert_eq!(
+                Tile::partial(hashes(level), 0, 1).unwrap().span_in(u64::MAX),
+                None
+            );
         }
         assert_eq!(
-            Tile::partial(hashes(7), 0, 255).unwrap().span_in(u64::MAX).map(|s| s.tree_level),
+            Tile::partial(hashes(7), 0, 255)
+                .unwrap()
+                .span_in(u64::MAX)
+                .map(|s| s.tree_level),
             Some(56)
         );
         assert_eq!(Tile::full(hashes(7), 0).unwrap().span_in(u64::MAX), None);
@@ -442,7 +459,10 @@ mod tests {
         assert_eq!(bundle.len(), 8 + 300);
         let largest = vec![0; 65_535];
         assert_eq!(entry_bundle([largest.as_slice()]).unwrap().len(), 65_537);
-        assert_eq!(entry_bundle([vec![0; 65_536].as_slice()]), Err(EntryTooLong(65_536)));
+        assert_eq!(
+            entry_bundle([vec![0; 65_536].as_slice()]),
+            Err(EntryTooLong(65_536))
+        );
     }
 
     fn any_kind() -> impl Strategy<Value = TileKind> {
@@ -453,9 +473,11 @@ mod tests {
     }
 
     fn any_tile() -> impl Strategy<Value = Tile> {
-        (any_kind(), any::<u64>(), 1..=TILE_WIDTH).prop_map(|(kind, index, width)| match u8::try_from(width) {
-            Ok(width) => Tile::partial(kind, index, width).unwrap(),
-            Err(_) => Tile::full(kind, index).unwrap(),
+        (any_kind(), any::<u64>(), 1..=TILE_WIDTH).prop_map(|(kind, index, width)| {
+            match u8::try_from(width) {
+                Ok(width) => Tile::partial(kind, index, width).unwrap(),
+                Err(_) => Tile::full(kind, index).unwrap(),
+            }
         })
     }
 

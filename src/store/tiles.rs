@@ -12,28 +12,22 @@
 //! This is the store's whole tile surface: [`Store::durable_checkpoint`] and [`Store::tile`],
 //! each a bounded read (one key, or at most [`TILE_WIDTH`] consecutive rows).
 
-use super::{keys, log, Store, StoreError};
-use crate::log::note::Checkpoint;
+use super::{keys, Store, StoreError};
 use crate::log::tiles::{self, Tile, TileKind, TileSpan, TILE_WIDTH};
 
 impl Store {
-    /// The newest signed checkpoint known to be durable, with its parsed body: the tree head
-    /// mirrors follow, and the tree [`Store::tile`] serves.
-    pub fn durable_checkpoint(&self) -> Result<(String, Checkpoint), StoreError> {
-        let (_, signed) = self
-            .witness
-            .durable()
-            .ok_or_else(|| StoreError::Integrity("no durable checkpoint since the store opened".to_owned()))?;
-        let checkpoint = log::open_checkpoint(&self.verifier, &signed, "the durable checkpoint")?;
-        Ok((signed, checkpoint))
+    /// The newest signed checkpoint known to be durable (a signed note): the tree head mirrors
+    /// follow, and the tree [`Store::tile`] serves.
+    pub fn durable_checkpoint(&self) -> Result<String, StoreError> {
+        Ok(self.durable()?.1)
     }
 
     /// The bytes of `tile` in the tree of the newest durable checkpoint: 32 bytes per hash, or
     /// an entry bundle. `None` when that tree does not have the tile (yet): beyond its size, or
     /// a level above any it reaches.
     pub fn tile(&self, tile: &Tile) -> Result<Option<Vec<u8>>, StoreError> {
-        let (_, checkpoint) = self.durable_checkpoint()?;
-        let Some(span) = tile.span_in(checkpoint.size) else {
+        let (size, _) = self.durable()?;
+        let Some(span) = tile.span_in(size) else {
             return Ok(None);
         };
         let bytes = match tile.kind() {
@@ -54,6 +48,14 @@ impl Store {
             }
         };
         Ok(Some(bytes))
+    }
+
+    /// The newest durable checkpoint's size and signed note, as the commit that flushed it
+    /// published them (verified when the store opened, signed by this process since).
+    fn durable(&self) -> Result<(u64, String), StoreError> {
+        self.witness
+            .durable()
+            .ok_or_else(|| StoreError::Integrity("no durable checkpoint since the store opened".to_owned()))
     }
 
     /// The values of the `span.count` (at most [`TILE_WIDTH`]) consecutive rows `key(i)` for `i`
