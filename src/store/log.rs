@@ -203,3 +203,23 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_durable_checkpoint_only_moves_forward() {
+        let folder = tempfile::tempdir().unwrap();
+        let witness = Witness::start(folder.path(), 0);
+        assert_eq!(witness.durable(), None);
+        witness.publish(0, "empty".to_owned());
+        witness.publish(5, "five".to_owned());
+        // A group flushed earlier but answered later publishes a smaller tree: it is ignored.
+        witness.publish(3, "three".to_owned());
+        witness.publish(5, "five again".to_owned());
+        assert_eq!(witness.durable(), Some((5, "five".to_owned())));
+        witness.publish(6, "six".to_owned());
+        assert_eq!(witness.durable(), Some((6, "six".to_owned())));
+    }
+}
