@@ -10,7 +10,7 @@
 //! tile served is immutable.
 //!
 //! This is the store's whole tile surface: [`Store::durable_checkpoint`] and [`Store::tile`],
-//! each a bounded read (one key, or at most [`TILE_WIDTH`] consecutive rows).
+//! each a bounded read (the checkpoint from memory; at most [`TILE_WIDTH`] consecutive rows).
 
 use super::{keys, Store, StoreError};
 use crate::log::tiles::{self, Tile, TileKind, TileSpan, TILE_WIDTH};
