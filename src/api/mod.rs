@@ -14,6 +14,7 @@ mod passages;
 pub mod problem;
 mod schemas;
 mod statements;
+mod tiles;
 mod verify;
 
 pub use body::BodyLimit;
@@ -61,6 +62,9 @@ offending field. Writes are acknowledged only once durable on disk.",
         log::get_inclusion_proof,
         log::get_consistency_proof,
         log::list_log_entries,
+        tiles::get_tiles_checkpoint,
+        tiles::get_tile,
+        tiles::get_entry_bundle,
         keys::create_key,
         keys::list_keys,
         keys::revoke_key,
@@ -86,7 +90,7 @@ offending field. Writes are acknowledged only once durable on disk.",
     tags(
         (name = "statements", description = "Ingest statements and read their versions"),
         (name = "hashes", description = "Verify copies and find where a text or passage has appeared"),
-        (name = "log", description = "The transparency log: signed checkpoints, proofs and entries"),
+        (name = "log", description = "The transparency log: signed checkpoints, proofs and entries, also as C2SP tlog-tiles"),
         (name = "keys", description = "API keys (admin keys only)"),
         (name = "health", description = "Service status"),
     )
@@ -145,6 +149,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(log::get_inclusion_proof)
         .service(log::get_consistency_proof)
         .service(log::list_log_entries)
+        // Bundles first: `/tile/{level}/…` would also match `/tile/entries/…`.
+        .service(tiles::get_entry_bundle)
+        .service(tiles::get_tile)
+        .service(tiles::get_tiles_checkpoint)
         .service(keys::create_key)
         .service(keys::list_keys)
         .service(keys::revoke_key)

@@ -5,8 +5,11 @@
 //!   verification), generic over where the perfect-subtree hashes are stored.
 //! - [`note`]: C2SP signed notes (signing keys, verifier keys, signing and verifying) and the
 //!   tlog-checkpoint text they carry.
+//! - [`tiles`]: the C2SP tlog-tiles layout (tile and entry-bundle paths, which tiles a tree of a
+//!   given size has, the entry-bundle encoding), by which the log is also served as static tiles.
 //! - [`keyfile`]: the signing key on disk (the only I/O here).
 
 pub mod keyfile;
 pub mod merkle;
 pub mod note;
+pub mod tiles;

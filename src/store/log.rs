@@ -98,6 +98,9 @@ pub struct Witness {
     path: PathBuf,
     sender: Mutex<Option<mpsc::Sender<(u64, String)>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    /// The newest checkpoint [`Witness::publish`] was given, with its size: the newest one
+    /// known to be durable, which the log's tiles are served up to ([`Witness::durable`]).
+    durable: Mutex<Option<(u64, String)>>,
 }
 
 impl Witness {
@@ -128,6 +131,7 @@ impl Witness {
             path,
             sender: Mutex::new(Some(sender)),
             writer: Mutex::new(writer),
+            durable: Mutex::new(None),
         }
     }
 
@@ -148,14 +152,30 @@ impl Witness {
         }
     }
 
-    /// Records a durable checkpoint of `size` entries.
+    /// Records a durable checkpoint of `size` entries: the stored one at open, then each
+    /// group's once it is flushed. Concurrent groups may publish out of order; only a larger
+    /// size replaces the one held.
     pub fn publish(&self, size: u64, signed: String) {
+        {
+            let mut durable = self.durable.lock().unwrap_or_else(|e| e.into_inner());
+            if durable.as_ref().is_none_or(|(held, _)| size > *held) {
+                *durable = Some((size, signed.clone()));
+            }
+        }
         if let Some(sender) = self.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             let _ = sender.send((size, signed));
         }
     }
 
-    /// Writes `signed` now, on the caller's thread (after an import).
+    /// The newest checkpoint published, with its size; `None` before the store has checked
+    /// its log at open. Every entry it covers is on disk, so nothing served up to it can be
+    /// lost in a crash and later replaced.
+    pub fn durable(&self) -> Option<(u64, String)> {
+        self.durable.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Writes `signed` now, on the caller's thread (after an import, by a process that does not
+    /// serve: it leaves [`Witness::durable`] as it was).
     pub fn write_now(&self, signed: &str) -> Result<(), StoreError> {
         Ok(write_atomically(&self.path, signed)?)
     }
@@ -182,4 +202,24 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         std::fs::File::open(folder)?.sync_all()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_durable_checkpoint_only_moves_forward() {
+        let folder = tempfile::tempdir().unwrap();
+        let witness = Witness::start(folder.path(), 0);
+        assert_eq!(witness.durable(), None);
+        witness.publish(0, "empty".to_owned());
+        witness.publish(5, "five".to_owned());
+        // A group flushed earlier but answered later publishes a smaller tree: it is ignored.
+        witness.publish(3, "three".to_owned());
+        witness.publish(5, "five again".to_owned());
+        assert_eq!(witness.durable(), Some((5, "five".to_owned())));
+        witness.publish(6, "six".to_owned());
+        assert_eq!(witness.durable(), Some((6, "six".to_owned())));
+    }
 }

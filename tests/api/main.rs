@@ -18,6 +18,7 @@ mod passages;
 mod read;
 mod reserve;
 mod restart;
+mod tiles;
 mod verifiers;
 mod verify;
 mod walkthrough;
