@@ -44,7 +44,7 @@ pub enum Command {
         #[arg(long, env = "PROVENANCE_LOG_KEY")]
         key: Option<String>,
     },
-    /// Verify a proof bundle offline (from GET …/versions/{n}/proof).
+    /// Verify a proof bundle offline (from GET /v1/statements/ID/versions/N/proof).
     VerifyBundle {
         /// The bundle (JSON).
         bundle: PathBuf,
@@ -162,6 +162,11 @@ pub struct Settings {
     /// Seconds an idle keep-alive connection stays open.
     #[arg(long, env = "PROVENANCE_KEEP_ALIVE", default_value_t = 15)]
     pub keep_alive_secs: u64,
+    /// Do not create the first admin key at start. By default, a service whose registry has no
+    /// live admin key creates one, named `admin`, and writes its token once to `admin-key` in
+    /// the data folder (mode 0600).
+    #[arg(long, env = "PROVENANCE_NO_ADMIN_KEY_FILE")]
+    pub no_admin_key_file: bool,
     #[command(flatten)]
     pub log: LogSettings,
 }
@@ -176,6 +181,10 @@ pub struct LogSettings {
     /// in the data folder.
     #[arg(long, global = true, env = "PROVENANCE_SIGNING_KEY")]
     pub signing_key: Option<PathBuf>,
+    /// Use a signing key file that the group or others may read (with a warning) instead of
+    /// refusing to start: for a key on a volume whose permissions you do not control.
+    #[arg(long, global = true, env = "PROVENANCE_ALLOW_READABLE_SIGNING_KEY")]
+    pub allow_readable_signing_key: bool,
 }
 
 /// The origin of a log whose operator names none.
@@ -184,12 +193,24 @@ pub const DEFAULT_ORIGIN: &str = "provenance.localhost/log";
 /// The key file's name in the data folder when `--signing-key` is not given.
 pub const DEFAULT_KEY_FILE: &str = "log-signing.key";
 
+/// The file in the data folder that holds the first admin key's token, written once by `serve`.
+pub const ADMIN_KEY_FILE: &str = "admin-key";
+
 impl LogSettings {
     /// Where the signing key of the store in `data_dir` is kept.
     pub fn key_path(&self, data_dir: &Path) -> PathBuf {
         self.signing_key
             .clone()
             .unwrap_or_else(|| data_dir.join(DEFAULT_KEY_FILE))
+    }
+
+    /// Whether a signing key others may read is used.
+    pub fn exposure(&self) -> crate::log::keyfile::Exposure {
+        if self.allow_readable_signing_key {
+            crate::log::keyfile::Exposure::Allowed
+        } else {
+            crate::log::keyfile::Exposure::Refused
+        }
     }
 }
 
@@ -198,6 +219,7 @@ impl Default for LogSettings {
         Self {
             log_origin: DEFAULT_ORIGIN.to_owned(),
             signing_key: None,
+            allow_readable_signing_key: false,
         }
     }
 }
@@ -219,6 +241,7 @@ impl Settings {
             head_timeout_secs: 5,
             body_timeout_secs: 30,
             keep_alive_secs: 15,
+            no_admin_key_file: false,
             log: LogSettings::default(),
         }
     }

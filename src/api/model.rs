@@ -226,8 +226,8 @@ fn parse_contact(input: ContactInput) -> Result<Contact, FieldError> {
     )
 }
 
-impl From<&crate::store::ProofBundle> for ProofBundle {
-    fn from(bundle: &crate::store::ProofBundle) -> Self {
+impl From<&crate::store::VersionProof> for ProofBundle {
+    fn from(bundle: &crate::store::VersionProof) -> Self {
         Self {
             format: BUNDLE_FORMAT.to_owned(),
             version: VersionRecord::from(&bundle.version),

@@ -8,6 +8,10 @@ mod fsck;
 mod keys;
 mod verify;
 
+/// What to do when a running service holds the folder an offline command needs.
+const STOP_FIRST: &str = "stop the service first (on SIGTERM it finishes the requests in flight and \
+     flushes the store), then run the command again";
+
 pub use backup::{export, import};
 pub use fsck::fsck;
 pub use keys::keys;

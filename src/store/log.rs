@@ -174,7 +174,7 @@ impl Drop for Witness {
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let staging = path.with_extension("tmp");
-    let mut file = std::fs::File::create(&staging)?;
+    let mut file = crate::owner_only::create_file(&staging)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
     std::fs::rename(&staging, path)?;
