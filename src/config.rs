@@ -32,8 +32,10 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Check a copy of a statement: find the versions with its hash on a server and verify each
-    /// one's proof bundle. Exits 0 only when the copy is found and every proof verifies.
+    /// Check a copy of a statement: ask a registry what it says of it (POST /v1/verify), then
+    /// verify every match's proof bundle with the log's key. Exit code: 0 found and every proof
+    /// verifies, 1 not in the registry or a proof fails, 2 could not check (unreadable file,
+    /// bad key, server unreachable or refusing).
     Verify {
         /// The copy to check.
         file: PathBuf,
@@ -43,8 +45,17 @@ pub enum Command {
         /// The log's verifier key (name+id+base64), pinned; without it the server's own key is used.
         #[arg(long, env = "PROVENANCE_LOG_KEY")]
         key: Option<String>,
+        /// How to read the copy: text/plain, text/html or text/markdown (default: by the file's
+        /// extension, .html/.htm and .md/.markdown, else text/plain).
+        #[arg(long)]
+        content_type: Option<String>,
+        /// Print the result as one JSON object (outcome, verdict, statements, every match
+        /// checked), for scripts; the exit code is the same.
+        #[arg(long)]
+        json: bool,
     },
-    /// Verify a proof bundle offline (from GET /v1/statements/ID/versions/N/proof).
+    /// Verify a proof bundle offline (from GET /v1/statements/ID/versions/N/proof). Exit code:
+    /// 0 verified, 1 it does not verify, 2 could not check (unreadable file or key).
     VerifyBundle {
         /// The bundle (JSON).
         bundle: PathBuf,
@@ -55,8 +66,8 @@ pub enum Command {
         #[arg(long)]
         content: Option<PathBuf>,
     },
-    /// Manage API keys: on a stopped data folder (how the first admin key is made), or through a
-    /// running service with `--server` and an admin key.
+    /// Manage API keys: through a running service with `--server` and an admin key (the
+    /// service writes its first admin key to DATA_DIR/admin-key), or on a stopped data folder.
     Keys {
         #[command(subcommand)]
         action: KeysAction,

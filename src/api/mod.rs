@@ -14,7 +14,7 @@ mod passages;
 pub mod problem;
 mod schemas;
 mod statements;
-mod verify;
+pub mod verify;
 
 pub use body::BodyLimit;
 

@@ -7,6 +7,7 @@ mod backup;
 mod fsck;
 mod keys;
 mod verify;
+mod verify_copy;
 
 /// What to do when a running service holds the folder an offline command needs.
 const STOP_FIRST: &str = "stop the service first (on SIGTERM it finishes the requests in flight and \
@@ -15,4 +16,5 @@ const STOP_FIRST: &str = "stop the service first (on SIGTERM it finishes the req
 pub use backup::{export, import};
 pub use fsck::fsck;
 pub use keys::keys;
-pub use verify::{check_bundle, verify_bundle, verify_file};
+pub use verify::{check_bundle, verify_bundle};
+pub use verify_copy::{verify_file, CopyReport, Outcome};

@@ -73,7 +73,7 @@ fn key_file_with_plus(dir: &Path) -> PathBuf {
         })
         .unwrap();
     let path = dir.join("log.key");
-    std::fs::write(&path, signer.private_key()).unwrap();
+    provenance::owner_only::write_new_file(&path, &signer.private_key()).unwrap();
     path
 }
 
@@ -221,32 +221,108 @@ async fn verify_bundle_command_checks_offline() {
     }
 }
 
+/// Runs `provenance verify` with `args`; returns its exit code and output.
+fn verify_command(args: Vec<String>) -> tokio::task::JoinHandle<(Option<i32>, String)> {
+    tokio::task::spawn_blocking(move || {
+        let output = Command::new(env!("CARGO_BIN_EXE_provenance"))
+            .arg("verify")
+            .args(&args)
+            .output()
+            .expect("the verifier runs");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.code(), text)
+    })
+}
+
 #[tokio::test]
-async fn verify_command_finds_and_proves_a_copy() {
+async fn verify_command_gives_the_apis_verdicts_with_distinct_exit_codes() {
     let fixture = fixture().await;
-    let binary = PathBuf::from(env!("CARGO_BIN_EXE_provenance"));
     let server = fixture.app.address.clone();
     let path = |name: &str| fixture.dir.path().join(name).to_str().unwrap().to_owned();
-    let check = move |file: String, key: String| {
-        let binary = binary.clone();
-        let server = server.clone();
-        tokio::task::spawn_blocking(move || {
-            run(&binary, &["verify", &file, "--server", &server, "--key", &key])
-        })
+    std::fs::write(fixture.dir.path().join("rewrapped.txt"), "Original   wording.").unwrap();
+    let check = |file: String, key: String, extra: &[&str]| {
+        let mut args = vec![file, "--server".to_owned(), server.clone(), "--key".to_owned(), key];
+        args.extend(extra.iter().map(|arg| arg.to_string()));
+        verify_command(args)
     };
-    let (ok, text) = check(path("original.txt"), fixture.key.clone()).await.unwrap();
-    assert!(ok, "{text}");
+    let (code, text) = check(path("original.txt"), fixture.key.clone(), &[]).await.unwrap();
+    assert_eq!(code, Some(0), "{text}");
     assert!(
-        text.contains("version 1") && text.contains("superseded"),
+        text.contains("version 1") && text.contains("superseded by version 2") && text.contains("VERIFIED: superseded"),
         "{text}"
     );
-    let (ok, text) = check(path("edited.txt"), fixture.key.clone()).await.unwrap();
-    assert!(
-        ok && text.contains("version 2") && text.contains("current"),
-        "{text}"
-    );
-    let (ok, text) = check(path("unknown.txt"), fixture.key.clone()).await.unwrap();
-    assert!(!ok && text.contains("unknown"), "{text}");
-    let (ok, text) = check(path("original.txt"), other_key()).await.unwrap();
-    assert!(!ok && text.contains("NOT VERIFIED"), "{text}");
+    let (code, text) = check(path("edited.txt"), fixture.key.clone(), &[]).await.unwrap();
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("version 2") && text.contains("VERIFIED: current"), "{text}");
+
+    // A re-wrapped genuine copy: the API says normalized_match, and so does the CLI, having
+    // compared the version's own bytes, normalized, with the copy's.
+    let api: Value = fixture
+        .app
+        .post_json_anonymously("/v1/verify", &json!({"content": "Original   wording."}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["verdict"], "normalized_match");
+    let (code, text) = check(path("rewrapped.txt"), fixture.key.clone(), &[]).await.unwrap();
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("VERIFIED: normalized_match"), "{text}");
+
+    let (code, text) = check(path("unknown.txt"), fixture.key.clone(), &[]).await.unwrap();
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("NOT VERIFIED: unknown"), "{text}");
+    let (code, text) = check(path("original.txt"), other_key(), &[]).await.unwrap();
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("NOT VERIFIED") && text.contains("signature"), "{text}");
+
+    // Could not check: a missing file, a server that is not there.
+    let (code, text) = check(path("missing.txt"), fixture.key.clone(), &[]).await.unwrap();
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("COULD NOT CHECK: cannot read"), "{text}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nowhere = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let (code, text) = verify_command(vec![path("original.txt"), "--server".into(), nowhere, "--key".into(), fixture.key.clone()])
+        .await
+        .unwrap();
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("COULD NOT CHECK: cannot reach"), "{text}");
+
+    // --json for scripts: the same verdicts as the API, the outcome and every match checked.
+    let (code, text) = check(path("original.txt"), fixture.key.clone(), &["--json"]).await.unwrap();
+    assert_eq!(code, Some(0), "{text}");
+    let report: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"));
+    let api: Value = fixture
+        .app
+        .post_json_anonymously("/v1/verify", &json!({"content": "Original wording.\n"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["outcome"], "verified");
+    assert_eq!(report["verdict"], api["verdict"]);
+    assert_eq!(report["statements"], api["statements"]);
+    assert_eq!(report["checked"][0]["verified"], true);
+    let (code, text) = check(path("unknown.txt"), fixture.key.clone(), &["--json"]).await.unwrap();
+    assert_eq!(code, Some(1));
+    let report: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((&report["outcome"], &report["verdict"]), (&json!("not_verified"), &json!("unknown")));
+}
+
+#[tokio::test]
+async fn verify_bundle_command_tells_a_bad_bundle_from_a_missing_file() {
+    let fixture = fixture().await;
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_provenance"));
+    let code = |args: &[&str]| Command::new(&binary).args(args).output().unwrap().status.code();
+    let bundle = fixture.write("bundle.json", &fixture.bundle().await);
+    assert_eq!(code(&["verify-bundle", &bundle, "--key", &fixture.key]), Some(0));
+    assert_eq!(code(&["verify-bundle", &bundle, "--key", &other_key()]), Some(1));
+    let missing = fixture.dir.path().join("none.json");
+    assert_eq!(code(&["verify-bundle", missing.to_str().unwrap(), "--key", &fixture.key]), Some(2));
+    assert_eq!(code(&["verify-bundle", &bundle, "--key", "not a key"]), Some(2));
 }
