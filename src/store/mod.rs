@@ -340,6 +340,11 @@ impl Store {
         self.reserve.store(bytes, Ordering::Relaxed);
     }
 
+    /// Whether the disk holding the store has the free space writes need.
+    pub fn has_free_space(&self) -> bool {
+        self.check_reserve().is_ok()
+    }
+
     fn check_reserve(&self) -> Result<(), StoreError> {
         let reserve = self.reserve.load(Ordering::Relaxed);
         match fs2::available_space(&self.path) {
