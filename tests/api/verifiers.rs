@@ -23,33 +23,12 @@ fn run(program: &Path, args: &[&str]) -> (bool, String) {
     (output.status.success(), text)
 }
 
-/// A Python with the `cryptography` package: the system's when it has it, otherwise a venv
-/// this test creates under the target folder.
-fn python_with_cryptography() -> PathBuf {
-    let system = PathBuf::from("python3");
-    if Command::new(&system)
-        .args(["-c", "import cryptography"])
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        return system;
-    }
-    let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("python-verifier");
-    let python = venv.join("bin/python");
-    if !python.exists() {
-        let created = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .expect("python3 -m venv");
-        assert!(created.success(), "cannot create a Python venv");
-    }
-    let installed = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "cryptography"])
-        .status()
-        .unwrap();
-    assert!(installed.success(), "cannot install cryptography from PyPI");
-    python
+/// Python with the standard library alone: `-I -S` leaves out the environment and every
+/// site-packages folder, so the verifier cannot lean on an installed package.
+fn bare_python(script_and_args: &[&str]) -> (bool, String) {
+    let mut args = vec!["-I", "-S"];
+    args.extend_from_slice(script_and_args);
+    run(Path::new("python3"), &args)
 }
 
 struct Fixture {
@@ -151,15 +130,13 @@ fn other_key() -> String {
 #[tokio::test]
 async fn python_verifier_accepts_genuine_bundles_and_refuses_tampered_ones() {
     let fixture = fixture().await;
-    let python = python_with_cryptography();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/verify_bundle.py");
     let script = script.to_str().unwrap();
     let bundle = fixture.bundle().await;
     let genuine = fixture.write("bundle.json", &bundle);
     let original = fixture.dir.path().join("original.txt");
 
-    let (ok, text) = run(
-        &python,
+    let (ok, text) = bare_python(
         &[
             script,
             &genuine,
@@ -173,8 +150,7 @@ async fn python_verifier_accepts_genuine_bundles_and_refuses_tampered_ones() {
     assert!(text.contains("verified: statement"), "{text}");
 
     let edited = fixture.dir.path().join("edited.txt");
-    let (ok, text) = run(
-        &python,
+    let (ok, text) = bare_python(
         &[
             script,
             &genuine,
@@ -185,12 +161,52 @@ async fn python_verifier_accepts_genuine_bundles_and_refuses_tampered_ones() {
         ],
     );
     assert!(!ok && text.contains("NOT VERIFIED"), "another text: {text}");
-    let (ok, text) = run(&python, &[script, &genuine, "--key", &other_key()]);
+    let (ok, text) = bare_python(&[script, &genuine, "--key", &other_key()]);
     assert!(!ok && text.contains("NOT VERIFIED"), "another key: {text}");
     for (case, file) in fixture.tampered(&bundle) {
-        let (ok, text) = run(&python, &[script, &file, "--key", &fixture.key]);
+        let (ok, text) = bare_python(&[script, &file, "--key", &fixture.key]);
         assert!(!ok && text.contains("NOT VERIFIED"), "{case}: {text}");
     }
+}
+
+/// The script's own Ed25519 (RFC 8032) against the C2SP signed-note example and RFC 8032's
+/// test vectors 1 and 2, with a flipped bit, another message and a small-order key refused.
+#[test]
+fn python_ed25519_passes_the_signed_note_and_rfc_8032_vectors() {
+    let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let vectors = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/test-vectors/signed-note/example.json");
+    let program = format!(
+        r#"
+import json, sys
+sys.path.insert(0, {examples:?})
+import verify_bundle as vb
+v = json.load(open({vectors:?}))
+assert vb.open_signed_note(v["signed_note"], vb.parse_verifier_key(v["verifier_key"])) == "This is an example message.\n"
+other = v["signed_note"].replace("example message", "example massage")
+try:
+    vb.open_signed_note(other, vb.parse_verifier_key(v["verifier_key"]))
+    raise SystemExit("an altered note verified")
+except vb.NotVerified:
+    pass
+cases = [
+    ("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
+    ("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
+]
+for key, message, signature in cases:
+    key, message, signature = bytes.fromhex(key), bytes.fromhex(message), bytes.fromhex(signature)
+    assert vb.ed25519_verify(key, message, signature)
+    assert not vb.ed25519_verify(key, message + b"x", signature)
+    flipped = bytearray(signature); flipped[5] ^= 1
+    assert not vb.ed25519_verify(key, message, bytes(flipped))
+identity = (1).to_bytes(32, "little")
+assert not vb.ed25519_verify(identity, b"", identity + bytes(32)), "a small-order key"
+print("vectors pass")
+"#
+    );
+    let (ok, text) = bare_python(&["-c", &program]);
+    assert!(ok && text.contains("vectors pass"), "{text}");
 }
 
 #[tokio::test]
