@@ -11,7 +11,11 @@ use std::process::ExitCode;
 #[actix_web::main]
 async fn main() -> ExitCode {
     let command = Cli::parse().command;
-    init_logging(if matches!(command, Command::Serve(_)) { "info" } else { "warn" });
+    init_logging(if matches!(command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    });
     match run(command).await {
         Ok(code) => ExitCode::from(code),
         // The reader of the output left (`provenance openapi | head`): nothing went wrong.

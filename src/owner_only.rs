@@ -37,7 +37,10 @@ pub fn restrict_contents(path: &Path) -> io::Result<()> {
         }
         let mode = metadata.permissions().mode();
         if mode & SHARED_BITS != 0 {
-            fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode & !SHARED_BITS & 0o7777))?;
+            fs::set_permissions(
+                entry.path(),
+                fs::Permissions::from_mode(mode & !SHARED_BITS & 0o7777),
+            )?;
         }
         if metadata.is_dir() {
             restrict_contents(&entry.path())?;

@@ -206,7 +206,11 @@ fn bootstrap_admin_key(store: &Store, data_dir: &Path) -> anyhow::Result<()> {
         .unwrap_or_default();
     let created = KeyName::parse("name", &name)
         .map_err(anyhow::Error::msg)
-        .and_then(|name| Ok(store.create_key(name, Role::Admin, chrono::Utc::now())?.map_err(anyhow::Error::msg)?));
+        .and_then(|name| {
+            Ok(store
+                .create_key(name, Role::Admin, chrono::Utc::now())?
+                .map_err(anyhow::Error::msg)?)
+        });
     let (_, token) = match created {
         Ok(created) => created,
         Err(error) => {

@@ -12,7 +12,10 @@ use std::process::{Command, Output, Stdio};
 use common::{binary, start};
 
 fn provenance(args: &[&str]) -> Output {
-    Command::new(binary()).args(args).output().expect("the binary runs")
+    Command::new(binary())
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn text(output: &Output) -> String {
@@ -34,7 +37,10 @@ fn every_command_has_one_line_of_help() {
         .lines()
         .find(|line| line.trim_start().starts_with("verify-bundle"))
         .unwrap_or_else(|| panic!("{help}"));
-    assert!(line.contains("/proof)"), "the verify-bundle line is whole: {help}");
+    assert!(
+        line.contains("/proof)"),
+        "the verify-bundle line is whole: {help}"
+    );
     assert!(!help.contains("{n}"), "{help}");
 }
 
@@ -61,7 +67,19 @@ fn a_folder_in_use_by_a_service_is_said_to_be_so_with_what_to_do() {
     let (mut service, _) = start(&data);
     let folder = data.to_str().unwrap();
     let cases: [(&[&str], &str); 4] = [
-        (&["keys", "create", "--name", "desk", "--role", "writer", "--data-dir", folder], "--server URL"),
+        (
+            &[
+                "keys",
+                "create",
+                "--name",
+                "desk",
+                "--role",
+                "writer",
+                "--data-dir",
+                folder,
+            ],
+            "--server URL",
+        ),
         (&["fsck", "--data-dir", folder], "stop the service first"),
         (&["export", "--data-dir", folder], "stop the service first"),
         (
@@ -104,7 +122,13 @@ fn keys_made_on_a_fresh_folder_leave_the_log_to_the_first_serve() {
     service.wait().unwrap();
 
     // Started again with another origin, it says which one the log has and what to do.
-    let output = provenance(&["fsck", "--data-dir", data.to_str().unwrap(), "--log-origin", "other.example/log"]);
+    let output = provenance(&[
+        "fsck",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--log-origin",
+        "other.example/log",
+    ]);
     let said = text(&output);
     assert!(
         !output.status.success() && said.contains("start it with --log-origin \"news.example/log\""),
@@ -141,11 +165,14 @@ fn the_data_folder_is_its_owners_only_and_so_must_the_signing_key_be() {
     let said = text(&refused);
     assert!(!refused.status.success(), "{said}");
     assert!(
-        said.contains("may be read by others (mode 644)") && said.contains(&format!("chmod 600 {}", key.display())),
+        said.contains("may be read by others (mode 644)")
+            && said.contains(&format!("chmod 600 {}", key.display())),
         "{said}"
     );
     let mut command = Command::new(binary());
-    command.args(common::serve_args(&data)).arg("--allow-readable-signing-key");
+    command
+        .args(common::serve_args(&data))
+        .arg("--allow-readable-signing-key");
     let (mut allowed, _) = common::spawn_server(command);
     allowed.kill().unwrap();
     allowed.wait().unwrap();
@@ -160,7 +187,9 @@ fn the_first_start_writes_an_admin_key_once() {
     assert_eq!(mode(&file), 0o600);
     let token = std::fs::read_to_string(&file).unwrap().trim().to_owned();
     let created = Command::new(binary())
-        .args(["keys", "create", "--name", "desk", "--role", "writer", "--server", &address])
+        .args([
+            "keys", "create", "--name", "desk", "--role", "writer", "--server", &address,
+        ])
         .env("PROVENANCE_ADMIN_KEY", &token)
         .output()
         .unwrap();
@@ -188,7 +217,9 @@ fn the_first_start_writes_an_admin_key_once() {
 
     let quiet = tempfile::tempdir().unwrap();
     let mut command = Command::new(binary());
-    command.args(common::serve_args(quiet.path())).arg("--no-admin-key-file");
+    command
+        .args(common::serve_args(quiet.path()))
+        .arg("--no-admin-key-file");
     let (mut service, _) = common::spawn_server(command);
     assert!(!quiet.path().join("admin-key").exists());
     service.kill().unwrap();
@@ -218,14 +249,18 @@ fn a_folder_started_with_another_signing_key_says_which_key_made_its_log() {
     let said = text(&output);
     assert!(!output.status.success());
     assert!(
-        said.contains(&format!("signed by \"provenance.localhost/log\" (key id {key_id})"))
-            && said.contains("the --signing-key it was created with"),
+        said.contains(&format!(
+            "signed by \"provenance.localhost/log\" (key id {key_id})"
+        )) && said.contains("the --signing-key it was created with"),
         "{said}"
     );
 }
 
 fn start_with_key(data: &Path, key: &Path) -> (std::process::Child, String) {
     let mut command = Command::new(binary());
-    command.args(common::serve_args(data)).arg("--signing-key").arg(key);
+    command
+        .args(common::serve_args(data))
+        .arg("--signing-key")
+        .arg(key);
     common::spawn_server(command)
 }

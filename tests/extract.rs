@@ -708,9 +708,16 @@ fn an_ambiguous_numeric_date_follows_the_dateline() {
     for (dateline, value, confidence) in cases {
         let extraction = extract(&statement(dateline), ContentKind::Plain);
         let date = extraction.published_at.expect("a date");
-        assert_eq!((date.value.as_str(), date.confidence), (value, confidence), "{dateline:?}");
+        assert_eq!(
+            (date.value.as_str(), date.confidence),
+            (value, confidence),
+            "{dateline:?}"
+        );
     }
-    let settled = extract(&statement("").replace("03/04/2017", "16/08/2017"), ContentKind::Plain);
+    let settled = extract(
+        &statement("").replace("03/04/2017", "16/08/2017"),
+        ContentKind::Plain,
+    );
     let date = settled.published_at.expect("16/08/2017 is read");
     assert_eq!((date.value.as_str(), date.confidence), ("2017-08-16", 0.9));
 }

@@ -89,20 +89,48 @@ fn the_last_live_admin_key_is_kept() {
     let store = store(&dir);
     let now = Utc::now();
     store.create_key(name("ops"), Role::Admin, now).unwrap().unwrap();
-    let (_, writer) = store.create_key(name("desk"), Role::Writer, now).unwrap().unwrap();
+    let (_, writer) = store
+        .create_key(name("desk"), Role::Writer, now)
+        .unwrap()
+        .unwrap();
     assert!(matches!(
         store.revoke_key(&name("ops"), now).unwrap(),
         Revocation::LastAdmin(_)
     ));
     let message = Revocation::last_admin_refusal(&name("ops"));
-    assert!(message.contains("last live admin key") && message.contains("--role admin"), "{message}");
-    assert!(store.api_keys().unwrap().iter().all(|key| key.revoked_at.is_none()), "nothing changed");
-    assert!(matches!(store.revoke_key(&name("desk"), now).unwrap(), Revocation::Revoked(_)));
-    assert!(store.authenticate(&Token::parse(&writer).unwrap(), now).unwrap().is_none());
-    assert_eq!(store.revoke_key(&name("nobody"), now).unwrap(), Revocation::Unknown);
+    assert!(
+        message.contains("last live admin key") && message.contains("--role admin"),
+        "{message}"
+    );
+    assert!(
+        store
+            .api_keys()
+            .unwrap()
+            .iter()
+            .all(|key| key.revoked_at.is_none()),
+        "nothing changed"
+    );
+    assert!(matches!(
+        store.revoke_key(&name("desk"), now).unwrap(),
+        Revocation::Revoked(_)
+    ));
+    assert!(store
+        .authenticate(&Token::parse(&writer).unwrap(), now)
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store.revoke_key(&name("nobody"), now).unwrap(),
+        Revocation::Unknown
+    );
 
-    store.create_key(name("ops-2"), Role::Admin, now).unwrap().unwrap();
-    assert!(matches!(store.revoke_key(&name("ops"), now).unwrap(), Revocation::Revoked(_)));
+    store
+        .create_key(name("ops-2"), Role::Admin, now)
+        .unwrap()
+        .unwrap();
+    assert!(matches!(
+        store.revoke_key(&name("ops"), now).unwrap(),
+        Revocation::Revoked(_)
+    ));
     assert!(matches!(
         store.revoke_key(&name("ops-2"), now).unwrap(),
         Revocation::LastAdmin(_)
@@ -122,13 +150,26 @@ fn last_use_is_recorded_apart_from_the_key() {
     let now = Utc::now();
     let token = {
         let store = store(&dir);
-        let (_, token) = store.create_key(name("desk"), Role::Writer, now).unwrap().unwrap();
+        let (_, token) = store
+            .create_key(name("desk"), Role::Writer, now)
+            .unwrap()
+            .unwrap();
         let token = Token::parse(&token).unwrap();
         assert!(store.api_keys().unwrap()[0].last_used_at.is_none());
         store.authenticate(&token, now).unwrap().unwrap();
-        store.authenticate(&token, now + Duration::seconds(30)).unwrap().unwrap();
-        assert_eq!(store.api_keys().unwrap()[0].last_used_at, Some(now), "to the minute");
-        store.authenticate(&token, now + Duration::minutes(2)).unwrap().unwrap();
+        store
+            .authenticate(&token, now + Duration::seconds(30))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            store.api_keys().unwrap()[0].last_used_at,
+            Some(now),
+            "to the minute"
+        );
+        store
+            .authenticate(&token, now + Duration::minutes(2))
+            .unwrap()
+            .unwrap();
         store.flush().unwrap();
         token
     };
@@ -137,4 +178,3 @@ fn last_use_is_recorded_apart_from_the_key() {
     assert_eq!(listed[0].last_used_at, Some(now + Duration::minutes(2)));
     assert!(store.authenticate(&token, now).unwrap().is_some());
 }
-

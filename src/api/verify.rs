@@ -11,10 +11,10 @@ use super::model::*;
 use super::problem::ApiError;
 use super::schemas::DocumentBody;
 use super::{blocking, rfc3339};
+use crate::domain::Version;
 use crate::domain::{
     ComparableText, Content, ContentType, FieldError, FieldErrors, Sha256, SourceUrl, StatementId,
 };
-use crate::domain::Version;
 use crate::find::verify::{verify, CopyMatch, HeldCopy, Standing, Verdict, Verification};
 use crate::store::Store;
 use crate::text::normalize::NORMALIZATION;
@@ -75,10 +75,12 @@ pub struct VerificationRecord {
     /// byte-identical to any version, the same text once normalized), or `unknown`.
     pub verdict: Verdict,
     /// The verdict in words, naming each statement that replaced the copy's wording.
-    #[schema(example = "superseded at 1 of 2 statements holding this text: a superseded wording at \
+    #[schema(
+        example = "superseded at 1 of 2 statements holding this text: a superseded wording at \
         https://www.aclu.org/press-releases/aclu-florida-sessions-miami (version 1; replaced by \
         version 2, ingested 2026-01-05T10:00:00Z, changed the content); the current wording at \
-        https://corpus.example/seeds/000.txt (version 1)")]
+        https://corpus.example/seeds/000.txt (version 1)"
+    )]
     pub summary: String,
     /// The verdict at each statement holding the copy's text (of the matches listed), in the
     /// order of its first match.
@@ -361,7 +363,13 @@ fn replacement(next: &Version) -> Replacement {
 /// there, those that replaced its wording first.
 fn summary(verification: &Verification) -> String {
     let statements = &verification.statements;
-    let count = |n: usize| if n == 1 { "1 statement".to_owned() } else { format!("{n} statements") };
+    let count = |n: usize| {
+        if n == 1 {
+            "1 statement".to_owned()
+        } else {
+            format!("{n} statements")
+        }
+    };
     let moved_on = statements.iter().filter(|s| s.moved_on()).count();
     let headline = match verification.verdict {
         Verdict::Unknown => return "not in the registry".to_owned(),
@@ -380,7 +388,11 @@ fn summary(verification: &Verification) -> String {
     let parts: Vec<String> = ordered
         .iter()
         .map(|standing| {
-            let wording = if standing.current { "the current wording" } else { "a superseded wording" };
+            let wording = if standing.current {
+                "the current wording"
+            } else {
+                "a superseded wording"
+            };
             let how = match standing.verdict {
                 Verdict::Current => "the current wording".to_owned(),
                 Verdict::Superseded => "a superseded wording".to_owned(),

@@ -45,9 +45,7 @@ fn local(action: &KeysAction, target: &KeysTarget, out: &mut impl Write) -> anyh
         KeysAction::Create { name, role } => {
             let name = KeyName::parse("name", name)?;
             let role = Role::parse("role", role)?;
-            let (key, token) = keys
-                .create(name, role, Utc::now())?
-                .map_err(anyhow::Error::msg)?;
+            let (key, token) = keys.create(name, role, Utc::now())?.map_err(anyhow::Error::msg)?;
             print_created(
                 &CreatedKey {
                     key: KeyInfo::from(&key),
@@ -56,10 +54,7 @@ fn local(action: &KeysAction, target: &KeysTarget, out: &mut impl Write) -> anyh
                 out,
             )
         }
-        KeysAction::List => print_list(
-            &keys.list()?.iter().map(KeyInfo::from).collect::<Vec<_>>(),
-            out,
-        ),
+        KeysAction::List => print_list(&keys.list()?.iter().map(KeyInfo::from).collect::<Vec<_>>(), out),
         KeysAction::Revoke { name } => {
             let name = KeyName::parse("name", name)?;
             match keys.revoke(&name, Utc::now())? {

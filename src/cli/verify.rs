@@ -109,8 +109,10 @@ pub fn verify_bundle(
     out: &mut impl std::io::Write,
 ) -> std::io::Result<Outcome> {
     let read = || -> anyhow::Result<_> {
-        let verifier = NoteVerifier::parse(key.trim()).context("the key is not a signed-note verifier key")?;
-        let bundle = std::fs::read(bundle_file).with_context(|| format!("cannot read {}", bundle_file.display()))?;
+        let verifier =
+            NoteVerifier::parse(key.trim()).context("the key is not a signed-note verifier key")?;
+        let bundle =
+            std::fs::read(bundle_file).with_context(|| format!("cannot read {}", bundle_file.display()))?;
         let copy_hash = copy
             .map(|path| std::fs::read(path).with_context(|| format!("cannot read {}", path.display())))
             .transpose()?

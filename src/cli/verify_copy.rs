@@ -92,7 +92,12 @@ fn content_type_of(file: &Path, given: Option<&str>) -> anyhow::Result<ContentTy
 }
 
 /// Checks `file` against the registry at `server`, with the log key `key` when pinned.
-pub async fn verify_file(file: &Path, server: &str, key: Option<&str>, content_type: Option<&str>) -> CopyReport {
+pub async fn verify_file(
+    file: &Path,
+    server: &str,
+    key: Option<&str>,
+    content_type: Option<&str>,
+) -> CopyReport {
     let mut report = CopyReport {
         outcome: Outcome::Verified,
         file: file.display().to_string(),
@@ -105,7 +110,9 @@ pub async fn verify_file(file: &Path, server: &str, key: Option<&str>, content_t
         truncated: false,
         error: None,
     };
-    if let Err(Stop(outcome, error)) = check(&mut report, file, server.trim_end_matches('/'), key, content_type).await {
+    if let Err(Stop(outcome, error)) =
+        check(&mut report, file, server.trim_end_matches('/'), key, content_type).await
+    {
         report.outcome = outcome;
         report.error = Some(format!("{error:#}"));
     }
@@ -132,11 +139,13 @@ async fn check(
     };
     let verifier = match key {
         Some(key) => NoteVerifier::parse(key.trim()).context("the key is not a signed-note verifier key"),
-        None => async {
-            let text = client.get("/v1/log/key").await?.text().await?;
-            NoteVerifier::parse(text.trim()).context("the server's log key is malformed")
+        None => {
+            async {
+                let text = client.get("/v1/log/key").await?.text().await?;
+                NoteVerifier::parse(text.trim()).context("the server's log key is malformed")
+            }
+            .await
         }
-        .await,
     }
     .map_err(cannot)?;
     // Only UTF-8 text can be in the registry; other bytes are asked about by their hash alone.
@@ -145,10 +154,7 @@ async fn check(
         Some(text) => serde_json::json!({"content": text, "content_type": content_type.as_str()}),
         None => serde_json::json!({"sha256": sha.to_hex()}),
     };
-    let answer: VerificationRecord = client
-        .post_json("/v1/verify", &body)
-        .await
-        .map_err(cannot)?;
+    let answer: VerificationRecord = client.post_json("/v1/verify", &body).await.map_err(cannot)?;
     let copy_reading = text
         .as_deref()
         .map(|text| ComparableText::read(text, content_type).normalized_sha256());
@@ -223,7 +229,9 @@ async fn check_match(
     }
     let standing = match (&found.verdict, &found.replaced_by) {
         (Verdict::Current, _) => "current".to_owned(),
-        (Verdict::NormalizedMatch, None) => "normalized_match (the same text once normalized), the latest version".to_owned(),
+        (Verdict::NormalizedMatch, None) => {
+            "normalized_match (the same text once normalized), the latest version".to_owned()
+        }
         (Verdict::NormalizedMatch, Some(next)) => format!(
             "normalized_match (the same text once normalized), replaced by {}",
             next.summary
@@ -238,17 +246,27 @@ impl CopyReport {
     /// The report for people: one line per match, then the outcome.
     pub fn write_text(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         if !self.key_pinned && self.outcome != Outcome::CouldNotCheck {
-            writeln!(out, "warning: no --key pinned; trusting the key the server presents")?;
+            writeln!(
+                out,
+                "warning: no --key pinned; trusting the key the server presents"
+            )?;
         }
         if let Some(sha) = &self.sha256 {
             writeln!(out, "{}: sha256 {sha}", self.file)?;
         }
         for checked in &self.checked {
-            let mark = if checked.verified { "verified" } else { "NOT VERIFIED" };
+            let mark = if checked.verified {
+                "verified"
+            } else {
+                "NOT VERIFIED"
+            };
             writeln!(out, "{mark}: {}", checked.detail)?;
         }
         if self.truncated {
-            writeln!(out, "note: the registry listed only some of the matching versions")?;
+            writeln!(
+                out,
+                "note: the registry listed only some of the matching versions"
+            )?;
         }
         match (self.outcome, &self.verdict, &self.summary, &self.error) {
             (Outcome::Verified, Some(verdict), Some(summary), _) => {
@@ -280,7 +298,11 @@ impl Registry<'_> {
         refused(response).await
     }
 
-    async fn post_json<T: serde::de::DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> anyhow::Result<T> {
+    async fn post_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<T> {
         let response = self
             .http
             .post(format!("{}{path}", self.server))
@@ -326,7 +348,11 @@ mod tests {
             ("release.txt", Some("text/html"), ContentType::Html),
         ];
         for (file, given, expected) in cases {
-            assert_eq!(content_type_of(Path::new(file), given).unwrap(), expected, "{file}");
+            assert_eq!(
+                content_type_of(Path::new(file), given).unwrap(),
+                expected,
+                "{file}"
+            );
         }
         assert!(content_type_of(Path::new("x"), Some("application/pdf")).is_err());
         let codes = [Outcome::Verified, Outcome::NotVerified, Outcome::CouldNotCheck].map(Outcome::exit_code);

@@ -39,48 +39,39 @@ pub enum DateOrder {
     DayFirst,
 }
 
-/// Places of the United States as datelines name them: the states (names, postal and AP
-/// abbreviations) and the cities AP datelines name alone.
-const MONTH_FIRST_PLACES: &[&str] = &[
-    "u.s", "usa", "united states", "d.c", "dc", "washington", "new york", "los angeles", "chicago",
-    "houston", "phoenix", "philadelphia", "san antonio", "san diego", "dallas", "san francisco",
-    "seattle", "denver", "boston", "detroit", "atlanta", "miami", "baltimore", "cleveland",
-    "cincinnati", "indianapolis", "las vegas", "milwaukee", "minneapolis", "new orleans",
-    "oklahoma city", "pittsburgh", "st. louis", "salt lake city", "honolulu", "alabama", "ala",
-    "alaska", "arizona", "ariz", "arkansas", "ark", "california", "calif", "colorado", "colo",
-    "connecticut", "conn", "delaware", "del", "florida", "fla", "georgia", "ga", "hawaii", "idaho",
-    "illinois", "ill", "indiana", "ind", "iowa", "kansas", "kan", "kentucky", "ky", "louisiana",
-    "la", "maine", "maryland", "md", "massachusetts", "mass", "michigan", "mich", "minnesota",
-    "minn", "mississippi", "miss", "missouri", "mo", "montana", "mont", "nebraska", "neb",
-    "nevada", "nev", "new hampshire", "n.h", "new jersey", "n.j", "new mexico", "n.m", "n.y",
-    "north carolina", "n.c", "north dakota", "n.d", "ohio", "oregon", "ore", "pennsylvania", "pa",
-    "rhode island", "r.i", "south carolina", "s.c", "south dakota", "s.d", "tennessee", "tenn",
-    "texas", "utah", "vermont", "vt", "virginia", "va", "wash", "west virginia", "w.va",
-    "wisconsin", "wis", "wyoming", "wyo", "al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl",
-    "hi", "id", "il", "in", "ia", "ks", "me", "ma", "mi", "mn", "ms", "mt", "ne", "nv", "nh",
-    "nj", "nm", "ny", "nc", "nd", "oh", "ok", "or", "ri", "sc", "sd", "tn", "tx", "ut", "wa",
-    "wv", "wi", "wy",
-];
+/// Places of the United States as datelines name them, `|`-separated: the states (names,
+/// postal and AP abbreviations) and the cities AP datelines name alone.
+const MONTH_FIRST_PLACES: &str =
+    "u.s|usa|united states|d.c|dc|washington|new york|los angeles|chicago|houston|phoenix|\
+    philadelphia|san antonio|san diego|dallas|san francisco|seattle|denver|boston|detroit|\
+    atlanta|miami|baltimore|cleveland|cincinnati|indianapolis|las vegas|milwaukee|minneapolis|\
+    new orleans|oklahoma city|pittsburgh|st. louis|salt lake city|honolulu|alabama|ala|alaska|\
+    arizona|ariz|arkansas|ark|california|calif|colorado|colo|connecticut|conn|delaware|del|\
+    florida|fla|georgia|ga|hawaii|idaho|illinois|ill|indiana|ind|iowa|kansas|kan|kentucky|ky|\
+    louisiana|la|maine|maryland|md|massachusetts|mass|michigan|mich|minnesota|minn|\
+    mississippi|miss|missouri|mo|montana|mont|nebraska|neb|nevada|nev|new hampshire|n.h|\
+    new jersey|n.j|new mexico|n.m|n.y|north carolina|n.c|north dakota|n.d|ohio|oregon|ore|\
+    pennsylvania|pa|rhode island|r.i|south carolina|s.c|south dakota|s.d|tennessee|tenn|texas|\
+    utah|vermont|vt|virginia|va|wash|west virginia|w.va|wisconsin|wis|wyoming|wyo|al|ak|az|ar|\
+    ca|co|ct|de|fl|hi|id|il|in|ia|ks|me|ma|mi|mn|ms|mt|ne|nv|nh|nj|nm|ny|nc|nd|oh|ok|or|ri|sc|\
+    sd|tn|tx|ut|wa|wv|wi|wy";
 
 /// Countries that write the day first, and the cities AP datelines name alone outside the
-/// United States (those of countries that write the year or the month first are left out).
-const DAY_FIRST_PLACES: &[&str] = &[
-    "france", "paris", "united kingdom", "u.k", "uk", "england", "scotland", "wales", "london",
-    "ireland", "dublin", "germany", "berlin", "frankfurt", "munich", "belgium", "brussels",
-    "netherlands", "amsterdam", "the hague", "luxembourg", "switzerland", "geneva", "zurich",
-    "bern", "austria", "vienna", "italy", "rome", "milan", "vatican city", "spain", "madrid",
-    "barcelona", "portugal", "lisbon", "greece", "athens", "denmark", "copenhagen", "norway",
-    "oslo", "sweden", "stockholm", "finland", "helsinki", "poland", "warsaw", "czech republic",
-    "prague", "hungary", "budapest", "romania", "bucharest", "russia", "moscow", "ukraine", "kyiv",
-    "kiev", "turkey", "istanbul", "ankara", "israel", "jerusalem", "tel aviv", "egypt", "cairo",
-    "lebanon", "beirut", "iraq", "baghdad", "kuwait city", "india", "new delhi", "mumbai",
-    "pakistan", "islamabad", "afghanistan", "kabul", "singapore", "australia", "sydney",
-    "melbourne", "canberra", "new zealand", "wellington", "auckland", "south africa",
-    "johannesburg", "cape town", "kenya", "nairobi", "nigeria", "lagos", "abuja", "mexico",
-    "mexico city", "brazil", "rio de janeiro", "sao paulo", "são paulo", "brasilia", "argentina",
-    "buenos aires", "chile", "santiago", "colombia", "bogota", "bogotá", "peru", "lima", "cuba",
-    "havana", "guatemala city", "panama city", "monaco", "gibraltar", "san marino", "djibouti",
-];
+/// United States (those of countries that write the year or the month first are left out),
+/// `|`-separated.
+const DAY_FIRST_PLACES: &str =
+    "france|paris|united kingdom|u.k|uk|england|scotland|wales|london|ireland|dublin|germany|\
+    berlin|frankfurt|munich|belgium|brussels|netherlands|amsterdam|the hague|luxembourg|\
+    switzerland|geneva|zurich|bern|austria|vienna|italy|rome|milan|vatican city|spain|madrid|\
+    barcelona|portugal|lisbon|greece|athens|denmark|copenhagen|norway|oslo|sweden|stockholm|\
+    finland|helsinki|poland|warsaw|czech republic|prague|hungary|budapest|romania|bucharest|\
+    russia|moscow|ukraine|kyiv|kiev|turkey|istanbul|ankara|israel|jerusalem|tel aviv|egypt|\
+    cairo|lebanon|beirut|iraq|baghdad|kuwait city|india|new delhi|mumbai|pakistan|islamabad|\
+    afghanistan|kabul|singapore|australia|sydney|melbourne|canberra|new zealand|wellington|\
+    auckland|south africa|johannesburg|cape town|kenya|nairobi|nigeria|lagos|abuja|mexico|\
+    mexico city|brazil|rio de janeiro|sao paulo|são paulo|brasilia|argentina|buenos aires|\
+    chile|santiago|colombia|bogota|bogotá|peru|lima|cuba|havana|guatemala city|panama city|\
+    monaco|gibraltar|san marino|djibouti";
 
 impl DateOrder {
     /// The order the place of a dateline settles (`PARIS`, `LONDON, U.K.`, `MIAMI`,
@@ -91,10 +82,11 @@ impl DateOrder {
         let parts = folded.rsplit(',').map(str::trim).chain([folded.as_str()]);
         for part in parts {
             let part = part.trim_end_matches('.');
-            if MONTH_FIRST_PLACES.contains(&part) {
+            let listed = |places: &str| places.split('|').any(|listed| listed == part);
+            if listed(MONTH_FIRST_PLACES) {
                 return Some(Self::MonthFirst);
             }
-            if DAY_FIRST_PLACES.contains(&part) {
+            if listed(DAY_FIRST_PLACES) {
                 return Some(Self::DayFirst);
             }
         }
@@ -712,16 +704,38 @@ mod tests {
     fn numeric_dates_keep_both_readings_while_the_order_is_open() {
         let reading = |line: &str| {
             let tokens = tokenize(line, 0);
-            dates_in(&tokens)
-                .first()
-                .map(|(expression, _)| (expression.date.to_string(), expression.day_first.map(|d| d.to_string())))
+            dates_in(&tokens).first().map(|(expression, _)| {
+                (
+                    expression.date.to_string(),
+                    expression.day_first.map(|d| d.to_string()),
+                )
+            })
         };
         let date = |text: &str| text.to_owned();
-        assert_eq!(reading("03/04/2017"), Some((date("2017-03-04"), Some(date("2017-04-03")))));
-        assert_eq!(reading("16/08/2017"), Some((date("2017-08-16"), None)), "settled: 16 is a day");
-        assert_eq!(reading("08/16/2017"), Some((date("2017-08-16"), None)), "settled: 16 is a day");
-        assert_eq!(reading("04/04/2017"), Some((date("2017-04-04"), None)), "the same either way");
-        assert_eq!(reading("2017/03/04"), Some((date("2017-03-04"), None)), "year first");
+        assert_eq!(
+            reading("03/04/2017"),
+            Some((date("2017-03-04"), Some(date("2017-04-03"))))
+        );
+        assert_eq!(
+            reading("16/08/2017"),
+            Some((date("2017-08-16"), None)),
+            "settled: 16 is a day"
+        );
+        assert_eq!(
+            reading("08/16/2017"),
+            Some((date("2017-08-16"), None)),
+            "settled: 16 is a day"
+        );
+        assert_eq!(
+            reading("04/04/2017"),
+            Some((date("2017-04-04"), None)),
+            "the same either way"
+        );
+        assert_eq!(
+            reading("2017/03/04"),
+            Some((date("2017-03-04"), None)),
+            "year first"
+        );
     }
 
     #[test]
@@ -750,12 +764,48 @@ mod tests {
         };
         let standing = Placement::StandingAboveBody.confidence();
         let cases: &[(&str, Option<&str>, &str, f64, &str)] = &[
-            ("03/04/2017", Some("PARIS"), "2017-04-03", standing, "a French dateline: 3 April"),
-            ("03/04/2017", Some("WASHINGTON"), "2017-03-04", standing, "a US dateline: 4 March"),
-            ("03/04/2017", None, "2017-03-04", AMBIGUOUS_ORDER_CONFIDENCE, "nothing settles it"),
-            ("03/04/2017", Some("TOKYO"), "2017-03-04", AMBIGUOUS_ORDER_CONFIDENCE, "an unknown place"),
-            ("16/08/2017", None, "2017-08-16", standing, "a day above 12 settles it"),
-            ("16/08/2017", Some("WASHINGTON"), "2017-08-16", standing, "whatever the place"),
+            (
+                "03/04/2017",
+                Some("PARIS"),
+                "2017-04-03",
+                standing,
+                "a French dateline: 3 April",
+            ),
+            (
+                "03/04/2017",
+                Some("WASHINGTON"),
+                "2017-03-04",
+                standing,
+                "a US dateline: 4 March",
+            ),
+            (
+                "03/04/2017",
+                None,
+                "2017-03-04",
+                AMBIGUOUS_ORDER_CONFIDENCE,
+                "nothing settles it",
+            ),
+            (
+                "03/04/2017",
+                Some("TOKYO"),
+                "2017-03-04",
+                AMBIGUOUS_ORDER_CONFIDENCE,
+                "an unknown place",
+            ),
+            (
+                "16/08/2017",
+                None,
+                "2017-08-16",
+                standing,
+                "a day above 12 settles it",
+            ),
+            (
+                "16/08/2017",
+                Some("WASHINGTON"),
+                "2017-08-16",
+                standing,
+                "whatever the place",
+            ),
             ("August 3, 2017", None, "2017-08-03", standing, "a month in words"),
         ];
         for (line, place, value, confidence, case) in cases {

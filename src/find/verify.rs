@@ -290,7 +290,9 @@ mod tests {
             let standings: Vec<Standing> = given
                 .iter()
                 .enumerate()
-                .map(|(n, (verdict, current))| standing(&format!("https://s{n}.example/"), *verdict, *current))
+                .map(|(n, (verdict, current))| {
+                    standing(&format!("https://s{n}.example/"), *verdict, *current)
+                })
                 .collect();
             assert_eq!(overall(&standings), *expected, "{case}");
         }

@@ -121,7 +121,11 @@ mod tests {
         let created = load_or_create(&path, "example.org/log", Exposure::Refused).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let folder = std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+        let folder = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(folder, 0o700);
         let loaded = load_or_create(&path, "example.org/log", Exposure::Refused).unwrap();
         assert_eq!(created.verifier(), loaded.verifier());

@@ -75,7 +75,11 @@ pub fn open_checkpoint(verifier: &NoteVerifier, signed: &str, what: &str) -> Res
              start a new log in a new data folder",
             verifier.name(),
             hex::encode(verifier.key_id()),
-            if signers.is_empty() { "no key it names".to_owned() } else { signers.join(", ") }
+            if signers.is_empty() {
+                "no key it names".to_owned()
+            } else {
+                signers.join(", ")
+            }
         ))
     })?;
     Checkpoint::parse(text).map_err(|error| StoreError::Integrity(format!("{what} is malformed: {error}")))

@@ -30,6 +30,10 @@
 //!
 //! A reader may see a version whose flush is still under way; it is acknowledged to its writer
 //! only once durable. [`Store::audit`] checks invariants 1 to 7 over the whole store.
+//!
+//! The API keys (`A`, `N`, `U`) have invariants of their own, in [`access`]. The store's folder
+//! and every file in it are readable by their owner only ([`crate::owner_only`]); one process at
+//! a time may open it ([`StoreError::InUse`]).
 
 mod access;
 mod codec;
@@ -557,7 +561,11 @@ impl Store {
     }
 
     /// [`KeyRing::revoke`] on this registry's keys.
-    pub fn revoke_key(&self, name: &crate::domain::KeyName, now: DateTime<Utc>) -> Result<Revocation, StoreError> {
+    pub fn revoke_key(
+        &self,
+        name: &crate::domain::KeyName,
+        now: DateTime<Utc>,
+    ) -> Result<Revocation, StoreError> {
         self.keys.revoke(name, now)
     }
 

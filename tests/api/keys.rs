@@ -33,10 +33,15 @@ async fn the_last_admin_key_cannot_be_revoked() {
     let problem = assert_problem(revoke(&app, "ops", &ops).await, StatusCode::CONFLICT, "").await;
     let detail = problem["detail"].as_str().unwrap();
     assert!(
-        detail.contains("ops is the last live admin key") && detail.contains("Create another admin key first"),
+        detail.contains("ops is the last live admin key")
+            && detail.contains("Create another admin key first"),
         "{detail}"
     );
-    assert_eq!(list(&app, &ops).await.status(), StatusCode::OK, "the key still works");
+    assert_eq!(
+        list(&app, &ops).await.status(),
+        StatusCode::OK,
+        "the key still works"
+    );
 
     let created: Value = app
         .client

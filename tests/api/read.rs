@@ -157,8 +157,11 @@ async fn health_reads_the_store() {
         app.get_json("/healthz").await,
         json!({"status": "ok", "log_size": 0, "accepting_writes": true})
     );
-    app.ingest_ok(&statement("https://example.org/health", "Text."), StatusCode::CREATED)
-        .await;
+    app.ingest_ok(
+        &statement("https://example.org/health", "Text."),
+        StatusCode::CREATED,
+    )
+    .await;
     assert_eq!(app.get_json("/healthz").await["log_size"], 1);
 
     let full = crate::helpers::spawn_app_with(|settings| settings.min_free_bytes = u64::MAX).await;

@@ -136,30 +136,26 @@ async fn python_verifier_accepts_genuine_bundles_and_refuses_tampered_ones() {
     let genuine = fixture.write("bundle.json", &bundle);
     let original = fixture.dir.path().join("original.txt");
 
-    let (ok, text) = bare_python(
-        &[
-            script,
-            &genuine,
-            "--key",
-            &fixture.key,
-            "--content",
-            original.to_str().unwrap(),
-        ],
-    );
+    let (ok, text) = bare_python(&[
+        script,
+        &genuine,
+        "--key",
+        &fixture.key,
+        "--content",
+        original.to_str().unwrap(),
+    ]);
     assert!(ok, "{text}");
     assert!(text.contains("verified: statement"), "{text}");
 
     let edited = fixture.dir.path().join("edited.txt");
-    let (ok, text) = bare_python(
-        &[
-            script,
-            &genuine,
-            "--key",
-            &fixture.key,
-            "--content",
-            edited.to_str().unwrap(),
-        ],
-    );
+    let (ok, text) = bare_python(&[
+        script,
+        &genuine,
+        "--key",
+        &fixture.key,
+        "--content",
+        edited.to_str().unwrap(),
+    ]);
     assert!(!ok && text.contains("NOT VERIFIED"), "another text: {text}");
     let (ok, text) = bare_python(&[script, &genuine, "--key", &other_key()]);
     assert!(!ok && text.contains("NOT VERIFIED"), "another key: {text}");
@@ -174,7 +170,8 @@ async fn python_verifier_accepts_genuine_bundles_and_refuses_tampered_ones() {
 #[test]
 fn python_ed25519_passes_the_signed_note_and_rfc_8032_vectors() {
     let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let vectors = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/test-vectors/signed-note/example.json");
+    let vectors =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/test-vectors/signed-note/example.json");
     let program = format!(
         r#"
 import json, sys
@@ -261,19 +258,32 @@ async fn verify_command_gives_the_apis_verdicts_with_distinct_exit_codes() {
     let path = |name: &str| fixture.dir.path().join(name).to_str().unwrap().to_owned();
     std::fs::write(fixture.dir.path().join("rewrapped.txt"), "Original   wording.").unwrap();
     let check = |file: String, key: String, extra: &[&str]| {
-        let mut args = vec![file, "--server".to_owned(), server.clone(), "--key".to_owned(), key];
+        let mut args = vec![
+            file,
+            "--server".to_owned(),
+            server.clone(),
+            "--key".to_owned(),
+            key,
+        ];
         args.extend(extra.iter().map(|arg| arg.to_string()));
         verify_command(args)
     };
-    let (code, text) = check(path("original.txt"), fixture.key.clone(), &[]).await.unwrap();
+    let (code, text) = check(path("original.txt"), fixture.key.clone(), &[])
+        .await
+        .unwrap();
     assert_eq!(code, Some(0), "{text}");
     assert!(
-        text.contains("version 1") && text.contains("superseded by version 2") && text.contains("VERIFIED: superseded"),
+        text.contains("version 1")
+            && text.contains("superseded by version 2")
+            && text.contains("VERIFIED: superseded"),
         "{text}"
     );
     let (code, text) = check(path("edited.txt"), fixture.key.clone(), &[]).await.unwrap();
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("version 2") && text.contains("VERIFIED: current"), "{text}");
+    assert!(
+        text.contains("version 2") && text.contains("VERIFIED: current"),
+        "{text}"
+    );
 
     // A re-wrapped genuine copy: the API says normalized_match, and so does the CLI, having
     // compared the version's own bytes, normalized, with the copy's.
@@ -285,32 +295,49 @@ async fn verify_command_gives_the_apis_verdicts_with_distinct_exit_codes() {
         .await
         .unwrap();
     assert_eq!(api["verdict"], "normalized_match");
-    let (code, text) = check(path("rewrapped.txt"), fixture.key.clone(), &[]).await.unwrap();
+    let (code, text) = check(path("rewrapped.txt"), fixture.key.clone(), &[])
+        .await
+        .unwrap();
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("VERIFIED: normalized_match"), "{text}");
 
-    let (code, text) = check(path("unknown.txt"), fixture.key.clone(), &[]).await.unwrap();
+    let (code, text) = check(path("unknown.txt"), fixture.key.clone(), &[])
+        .await
+        .unwrap();
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("NOT VERIFIED: unknown"), "{text}");
     let (code, text) = check(path("original.txt"), other_key(), &[]).await.unwrap();
     assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("NOT VERIFIED") && text.contains("signature"), "{text}");
+    assert!(
+        text.contains("NOT VERIFIED") && text.contains("signature"),
+        "{text}"
+    );
 
     // Could not check: a missing file, a server that is not there.
-    let (code, text) = check(path("missing.txt"), fixture.key.clone(), &[]).await.unwrap();
+    let (code, text) = check(path("missing.txt"), fixture.key.clone(), &[])
+        .await
+        .unwrap();
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("COULD NOT CHECK: cannot read"), "{text}");
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let nowhere = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let (code, text) = verify_command(vec![path("original.txt"), "--server".into(), nowhere, "--key".into(), fixture.key.clone()])
-        .await
-        .unwrap();
+    let (code, text) = verify_command(vec![
+        path("original.txt"),
+        "--server".into(),
+        nowhere,
+        "--key".into(),
+        fixture.key.clone(),
+    ])
+    .await
+    .unwrap();
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("COULD NOT CHECK: cannot reach"), "{text}");
 
     // --json for scripts: the same verdicts as the API, the outcome and every match checked.
-    let (code, text) = check(path("original.txt"), fixture.key.clone(), &["--json"]).await.unwrap();
+    let (code, text) = check(path("original.txt"), fixture.key.clone(), &["--json"])
+        .await
+        .unwrap();
     assert_eq!(code, Some(0), "{text}");
     let report: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"));
     let api: Value = fixture
@@ -324,10 +351,15 @@ async fn verify_command_gives_the_apis_verdicts_with_distinct_exit_codes() {
     assert_eq!(report["verdict"], api["verdict"]);
     assert_eq!(report["statements"], api["statements"]);
     assert_eq!(report["checked"][0]["verified"], true);
-    let (code, text) = check(path("unknown.txt"), fixture.key.clone(), &["--json"]).await.unwrap();
+    let (code, text) = check(path("unknown.txt"), fixture.key.clone(), &["--json"])
+        .await
+        .unwrap();
     assert_eq!(code, Some(1));
     let report: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!((&report["outcome"], &report["verdict"]), (&json!("not_verified"), &json!("unknown")));
+    assert_eq!(
+        (&report["outcome"], &report["verdict"]),
+        (&json!("not_verified"), &json!("unknown"))
+    );
 }
 
 #[tokio::test]
@@ -339,6 +371,9 @@ async fn verify_bundle_command_tells_a_bad_bundle_from_a_missing_file() {
     assert_eq!(code(&["verify-bundle", &bundle, "--key", &fixture.key]), Some(0));
     assert_eq!(code(&["verify-bundle", &bundle, "--key", &other_key()]), Some(1));
     let missing = fixture.dir.path().join("none.json");
-    assert_eq!(code(&["verify-bundle", missing.to_str().unwrap(), "--key", &fixture.key]), Some(2));
+    assert_eq!(
+        code(&["verify-bundle", missing.to_str().unwrap(), "--key", &fixture.key]),
+        Some(2)
+    );
     assert_eq!(code(&["verify-bundle", &bundle, "--key", "not a key"]), Some(2));
 }

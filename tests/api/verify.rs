@@ -62,7 +62,10 @@ async fn current_superseded_normalized_and_unknown() {
     assert_eq!(normalized["matches"][0]["verdict"], "normalized_match");
     assert_eq!(normalized["normalized_sha256"], v1["normalized_sha256"]);
 
-    assert_eq!(normalized["statements"][0]["current"], false, "version 2 changed the text");
+    assert_eq!(
+        normalized["statements"][0]["current"], false,
+        "version 2 changed the text"
+    );
 
     let unknown = verify(&app, &json!({"content": "Something nobody registered."})).await;
     assert_eq!(unknown["verdict"], "unknown");
@@ -148,12 +151,21 @@ async fn every_statement_holding_the_text_is_listed_and_the_claimed_one_is_judge
     };
     let at_release = standing(&first["statement_id"]);
     assert_eq!(
-        (&at_release["verdict"], &at_release["current"], &at_release["versions"], &at_release["replaced_by"]),
+        (
+            &at_release["verdict"],
+            &at_release["current"],
+            &at_release["versions"],
+            &at_release["replaced_by"]
+        ),
         (&json!("current"), &json!(true), &json!([1]), &Value::Null)
     );
     let at_repost = standing(&syndicated["statement_id"]);
     assert_eq!(
-        (&at_repost["verdict"], &at_repost["current"], &at_repost["latest_version"]),
+        (
+            &at_repost["verdict"],
+            &at_repost["current"],
+            &at_repost["latest_version"]
+        ),
         (&json!("superseded"), &json!(false), &json!(2))
     );
     assert_eq!(at_repost["replaced_by"]["version"], 2);

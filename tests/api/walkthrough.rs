@@ -36,7 +36,10 @@ async fn readme_curl_session_runs_twice_and_leaves_nothing() {
             "run {run} failed:\n{stdout}\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
-        assert!(stdout.contains("\"verdict\": \"superseded\""), "run {run}: {stdout}");
+        assert!(
+            stdout.contains("\"verdict\": \"superseded\""),
+            "run {run}: {stdout}"
+        );
         let left: Vec<_> = std::fs::read_dir(temporary.path())
             .unwrap()
             .chain(std::fs::read_dir(working.path()).unwrap())
@@ -44,5 +47,9 @@ async fn readme_curl_session_runs_twice_and_leaves_nothing() {
             .collect();
         assert!(left.is_empty(), "run {run} left {left:?}");
     }
-    assert_eq!(checkout_status(&repo), before, "the session wrote into the checkout");
+    assert_eq!(
+        checkout_status(&repo),
+        before,
+        "the session wrote into the checkout"
+    );
 }
