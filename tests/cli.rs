@@ -7,7 +7,7 @@ mod common;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use common::{binary, start};
 
@@ -18,12 +18,19 @@ fn provenance(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+use common::output_text as text;
+
+/// Starts `serve` on `data` as tests/common does, with `extra` flags.
+fn serve_with(data: &Path, extra: &[&str]) -> (Child, String) {
+    let mut command = Command::new(binary());
+    command.args(common::serve_args(data)).args(extra);
+    common::spawn_server(command)
+}
+
+/// Stops a service the test started.
+fn stop(mut service: Child) {
+    service.kill().unwrap();
+    service.wait().unwrap();
 }
 
 fn mode(path: &Path) -> u32 {
@@ -64,7 +71,7 @@ fn output_piped_into_a_reader_that_leaves_is_no_error() {
 fn a_folder_in_use_by_a_service_is_said_to_be_so_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let (mut service, _) = start(&data);
+    let (service, _) = start(&data);
     let folder = data.to_str().unwrap();
     let cases: [(&[&str], &str); 4] = [
         (
@@ -98,8 +105,7 @@ fn a_folder_in_use_by_a_service_is_said_to_be_so_with_what_to_do() {
         );
         assert!(!said.contains("WouldBlock"), "{args:?}: {said}");
     }
-    service.kill().unwrap();
-    service.wait().unwrap();
+    stop(service);
 }
 
 #[test]
@@ -109,17 +115,13 @@ fn keys_made_on_a_fresh_folder_leave_the_log_to_the_first_serve() {
     let token = common::create_key(&data, "desk", "writer");
     assert!(token.starts_with("pvk_"));
     assert!(!data.join("log-signing.key").exists(), "no signing key yet");
-    let mut command = Command::new(binary());
-    command.args(common::serve_args(&data));
-    command.args(["--log-origin", "news.example/log"]);
-    let (mut service, address) = common::spawn_server(command);
+    let (service, address) = serve_with(&data, &["--log-origin", "news.example/log"]);
     let key = reqwest::blocking::get(format!("{address}/v1/log/key"))
         .unwrap()
         .text()
         .unwrap();
     assert!(key.starts_with("news.example/log+"), "{key}");
-    service.kill().unwrap();
-    service.wait().unwrap();
+    stop(service);
 
     // Started again with another origin, it says which one the log has and what to do.
     let output = provenance(&[
@@ -140,9 +142,8 @@ fn keys_made_on_a_fresh_folder_leave_the_log_to_the_first_serve() {
 fn the_data_folder_is_its_owners_only_and_so_must_the_signing_key_be() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let (mut service, _) = start(&data);
-    service.kill().unwrap();
-    service.wait().unwrap();
+    let (service, _) = start(&data);
+    stop(service);
     assert_eq!(mode(&data), 0o700);
     let mut files = 0;
     let mut pending = vec![data.clone()];
@@ -174,15 +175,14 @@ fn the_data_folder_is_its_owners_only_and_so_must_the_signing_key_be() {
         .args(common::serve_args(&data))
         .arg("--allow-readable-signing-key");
     let (mut allowed, _) = common::spawn_server(command);
-    allowed.kill().unwrap();
-    allowed.wait().unwrap();
+    stop(allowed);
 }
 
 #[test]
 fn the_first_start_writes_an_admin_key_once() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let (mut service, address) = start(&data);
+    let (service, address) = start(&data);
     let file = data.join("admin-key");
     assert_eq!(mode(&file), 0o600);
     let token = std::fs::read_to_string(&file).unwrap().trim().to_owned();
@@ -194,12 +194,11 @@ fn the_first_start_writes_an_admin_key_once() {
         .output()
         .unwrap();
     assert!(created.status.success(), "{}", text(&created));
-    service.kill().unwrap();
-    service.wait().unwrap();
+    stop(service);
 
     // A live admin key exists: a restart makes no other, and writes no file.
     std::fs::remove_file(&file).unwrap();
-    let (mut service, address) = start(&data);
+    let (service, address) = start(&data);
     assert!(!file.exists());
     let listed = Command::new(binary())
         .args(["keys", "list", "--server", &address, "--admin-key", &token])
@@ -212,33 +211,32 @@ fn the_first_start_writes_an_admin_key_once() {
         .filter(|line| line.split_whitespace().nth(1) == Some("admin"))
         .count();
     assert_eq!(admins, 1, "{listing}");
-    service.kill().unwrap();
-    service.wait().unwrap();
+    stop(service);
 
     let quiet = tempfile::tempdir().unwrap();
     let mut command = Command::new(binary());
     command
         .args(common::serve_args(quiet.path()))
         .arg("--no-admin-key-file");
-    let (mut service, _) = common::spawn_server(command);
+    let (service, _) = common::spawn_server(command);
     assert!(!quiet.path().join("admin-key").exists());
-    service.kill().unwrap();
-    service.wait().unwrap();
+    stop(service);
 }
 
 #[test]
 fn a_folder_started_with_another_signing_key_says_which_key_made_its_log() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let (mut service, _) = start(&data);
-    service.kill().unwrap();
-    service.wait().unwrap();
+    let (service, _) = start(&data);
+    stop(service);
     let created = std::fs::read_to_string(data.join("log-signing.key")).unwrap();
     let key_id = created.trim().split('+').nth(3).unwrap().to_owned();
     let other = dir.path().join("other.key");
-    let (mut elsewhere, _) = start_with_key(&dir.path().join("elsewhere"), &other);
-    elsewhere.kill().unwrap();
-    elsewhere.wait().unwrap();
+    let (elsewhere, _) = serve_with(
+        &dir.path().join("elsewhere"),
+        &["--signing-key", other.to_str().unwrap()],
+    );
+    stop(elsewhere);
     let output = provenance(&[
         "fsck",
         "--data-dir",
@@ -254,13 +252,4 @@ fn a_folder_started_with_another_signing_key_says_which_key_made_its_log() {
         )) && said.contains("the --signing-key it was created with"),
         "{said}"
     );
-}
-
-fn start_with_key(data: &Path, key: &Path) -> (std::process::Child, String) {
-    let mut command = Command::new(binary());
-    command
-        .args(common::serve_args(data))
-        .arg("--signing-key")
-        .arg(key);
-    common::spawn_server(command)
 }

@@ -10,17 +10,18 @@ use std::process::{Command, Output};
 
 use crate::helpers::{spawn_app_with, TestApp};
 
-fn run(program: &Path, args: &[&str]) -> (bool, String) {
+/// Runs `program` with `args`; returns its exit code and output.
+fn run_for_code(program: &Path, args: &[&str]) -> (Option<i32>, String) {
     let output: Output = Command::new(program)
         .args(args)
         .output()
         .expect("the verifier runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
+    (output.status.code(), crate::common::output_text(&output))
+}
+
+fn run(program: &Path, args: &[&str]) -> (bool, String) {
+    let (code, text) = run_for_code(program, args);
+    (code == Some(0), text)
 }
 
 /// Python with the standard library alone: `-I -S` leaves out the environment and every
@@ -234,21 +235,23 @@ async fn verify_bundle_command_checks_offline() {
     }
 }
 
-/// Runs `provenance verify` with `args`; returns its exit code and output.
+/// Runs `provenance verify` with `args`, off the test's runtime; returns its exit code and output.
 fn verify_command(args: Vec<String>) -> tokio::task::JoinHandle<(Option<i32>, String)> {
     tokio::task::spawn_blocking(move || {
-        let output = Command::new(env!("CARGO_BIN_EXE_provenance"))
-            .arg("verify")
-            .args(&args)
-            .output()
-            .expect("the verifier runs");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        (output.status.code(), text)
+        let args: Vec<&str> = std::iter::once("verify")
+            .chain(args.iter().map(String::as_str))
+            .collect();
+        run_for_code(Path::new(env!("CARGO_BIN_EXE_provenance")), &args)
     })
+}
+
+/// What `POST /v1/verify` says of `content`.
+async fn api_answer(fixture: &Fixture, content: &str) -> Value {
+    let response = fixture
+        .app
+        .post_json_anonymously("/v1/verify", &json!({ "content": content }))
+        .await;
+    response.json().await.unwrap()
 }
 
 #[tokio::test]
@@ -287,13 +290,7 @@ async fn verify_command_gives_the_apis_verdicts_with_distinct_exit_codes() {
 
     // A re-wrapped genuine copy: the API says normalized_match, and so does the CLI, having
     // compared the version's own bytes, normalized, with the copy's.
-    let api: Value = fixture
-        .app
-        .post_json_anonymously("/v1/verify", &json!({"content": "Original   wording."}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let api = api_answer(&fixture, "Original   wording.").await;
     assert_eq!(api["verdict"], "normalized_match");
     let (code, text) = check(path("rewrapped.txt"), fixture.key.clone(), &[])
         .await
@@ -340,13 +337,7 @@ async fn verify_command_gives_the_apis_verdicts_with_distinct_exit_codes() {
         .unwrap();
     assert_eq!(code, Some(0), "{text}");
     let report: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"));
-    let api: Value = fixture
-        .app
-        .post_json_anonymously("/v1/verify", &json!({"content": "Original wording.\n"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let api = api_answer(&fixture, "Original wording.\n").await;
     assert_eq!(report["outcome"], "verified");
     assert_eq!(report["verdict"], api["verdict"]);
     assert_eq!(report["statements"], api["statements"]);
