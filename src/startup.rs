@@ -207,9 +207,9 @@ fn bootstrap_admin_key(store: &Store, data_dir: &Path) -> anyhow::Result<()> {
     let created = KeyName::parse("name", &name)
         .map_err(anyhow::Error::msg)
         .and_then(|name| {
-            Ok(store
+            store
                 .create_key(name, Role::Admin, chrono::Utc::now())?
-                .map_err(anyhow::Error::msg)?)
+                .map_err(anyhow::Error::msg)
         });
     let (_, token) = match created {
         Ok(created) => created,

@@ -170,11 +170,7 @@ fn the_data_folder_is_its_owners_only_and_so_must_the_signing_key_be() {
             && said.contains(&format!("chmod 600 {}", key.display())),
         "{said}"
     );
-    let mut command = Command::new(binary());
-    command
-        .args(common::serve_args(&data))
-        .arg("--allow-readable-signing-key");
-    let (mut allowed, _) = common::spawn_server(command);
+    let (allowed, _) = serve_with(&data, &["--allow-readable-signing-key"]);
     stop(allowed);
 }
 
@@ -214,11 +210,7 @@ fn the_first_start_writes_an_admin_key_once() {
     stop(service);
 
     let quiet = tempfile::tempdir().unwrap();
-    let mut command = Command::new(binary());
-    command
-        .args(common::serve_args(quiet.path()))
-        .arg("--no-admin-key-file");
-    let (service, _) = common::spawn_server(command);
+    let (service, _) = serve_with(quiet.path(), &["--no-admin-key-file"]);
     assert!(!quiet.path().join("admin-key").exists());
     stop(service);
 }

@@ -254,7 +254,9 @@ mod tests {
     #[test]
     fn the_overall_verdict_never_hides_an_edit() {
         use Verdict::*;
-        let cases: &[(&[(Verdict, bool)], Verdict, &str)] = &[
+        // The standings (verdict, current) of the statements, the overall verdict, the case.
+        type Case<'a> = (&'a [(Verdict, bool)], Verdict, &'a str);
+        let cases: &[Case] = &[
             (&[], Unknown, "no match"),
             (&[(Current, true)], Current, "one statement, latest version"),
             (&[(Current, true), (Current, true)], Current, "current everywhere"),
