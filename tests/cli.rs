@@ -115,6 +115,14 @@ fn keys_made_on_a_fresh_folder_leave_the_log_to_the_first_serve() {
     let token = common::create_key(&data, "desk", "writer");
     assert!(token.starts_with("pvk_"));
     assert!(!data.join("log-signing.key").exists(), "no signing key yet");
+    common::create_key(&data, "ops", "admin");
+    let folder = data.to_str().unwrap();
+    let refused = provenance(&["keys", "revoke", "ops", "--data-dir", folder]);
+    let said = text(&refused);
+    assert!(
+        !refused.status.success() && said.contains("ops is the last live admin key"),
+        "offline too: {said}"
+    );
     let (service, address) = serve_with(&data, &["--log-origin", "news.example/log"]);
     let key = reqwest::blocking::get(format!("{address}/v1/log/key"))
         .unwrap()
