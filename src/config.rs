@@ -32,8 +32,10 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Check a copy of a statement: find the versions with its hash on a server and verify each
-    /// one's proof bundle. Exits 0 only when the copy is found and every proof verifies.
+    /// Check a copy of a statement: ask a registry what it says of it (POST /v1/verify), then
+    /// verify every match's proof bundle with the log's key. Exit code: 0 found and every proof
+    /// verifies, 1 not in the registry or a proof fails, 2 could not check (unreadable file,
+    /// bad key, server unreachable or refusing).
     Verify {
         /// The copy to check.
         file: PathBuf,
@@ -43,8 +45,17 @@ pub enum Command {
         /// The log's verifier key (name+id+base64), pinned; without it the server's own key is used.
         #[arg(long, env = "PROVENANCE_LOG_KEY")]
         key: Option<String>,
+        /// How to read the copy: text/plain, text/html or text/markdown (default: by the file's
+        /// extension, .html/.htm and .md/.markdown, else text/plain).
+        #[arg(long)]
+        content_type: Option<String>,
+        /// Print the result as one JSON object (outcome, verdict, statements, every match
+        /// checked), for scripts; the exit code is the same.
+        #[arg(long)]
+        json: bool,
     },
-    /// Verify a proof bundle offline (from GET …/versions/{n}/proof).
+    /// Verify a proof bundle offline (from GET /v1/statements/ID/versions/N/proof). Exit code:
+    /// 0 verified, 1 it does not verify, 2 could not check (unreadable file or key).
     VerifyBundle {
         /// The bundle (JSON).
         bundle: PathBuf,
@@ -55,8 +66,8 @@ pub enum Command {
         #[arg(long)]
         content: Option<PathBuf>,
     },
-    /// Manage API keys: on a stopped data folder (how the first admin key is made), or through a
-    /// running service with `--server` and an admin key.
+    /// Manage API keys: through a running service with `--server` and an admin key (the
+    /// service writes its first admin key to DATA_DIR/admin-key), or on a stopped data folder.
     Keys {
         #[command(subcommand)]
         action: KeysAction,
@@ -162,6 +173,11 @@ pub struct Settings {
     /// Seconds an idle keep-alive connection stays open.
     #[arg(long, env = "PROVENANCE_KEEP_ALIVE", default_value_t = 15)]
     pub keep_alive_secs: u64,
+    /// Do not create the first admin key at start. By default, a service whose registry has no
+    /// live admin key creates one, named `admin`, and writes its token once to `admin-key` in
+    /// the data folder (mode 0600).
+    #[arg(long, env = "PROVENANCE_NO_ADMIN_KEY_FILE")]
+    pub no_admin_key_file: bool,
     #[command(flatten)]
     pub log: LogSettings,
 }
@@ -176,6 +192,10 @@ pub struct LogSettings {
     /// in the data folder.
     #[arg(long, global = true, env = "PROVENANCE_SIGNING_KEY")]
     pub signing_key: Option<PathBuf>,
+    /// Use a signing key file that the group or others may read (with a warning) instead of
+    /// refusing to start: for a key on a volume whose permissions you do not control.
+    #[arg(long, global = true, env = "PROVENANCE_ALLOW_READABLE_SIGNING_KEY")]
+    pub allow_readable_signing_key: bool,
 }
 
 /// The origin of a log whose operator names none.
@@ -184,12 +204,24 @@ pub const DEFAULT_ORIGIN: &str = "provenance.localhost/log";
 /// The key file's name in the data folder when `--signing-key` is not given.
 pub const DEFAULT_KEY_FILE: &str = "log-signing.key";
 
+/// The file in the data folder that holds the first admin key's token, written once by `serve`.
+pub const ADMIN_KEY_FILE: &str = "admin-key";
+
 impl LogSettings {
     /// Where the signing key of the store in `data_dir` is kept.
     pub fn key_path(&self, data_dir: &Path) -> PathBuf {
         self.signing_key
             .clone()
             .unwrap_or_else(|| data_dir.join(DEFAULT_KEY_FILE))
+    }
+
+    /// Whether a signing key others may read is used.
+    pub fn exposure(&self) -> crate::log::keyfile::Exposure {
+        if self.allow_readable_signing_key {
+            crate::log::keyfile::Exposure::Allowed
+        } else {
+            crate::log::keyfile::Exposure::Refused
+        }
     }
 }
 
@@ -198,6 +230,7 @@ impl Default for LogSettings {
         Self {
             log_origin: DEFAULT_ORIGIN.to_owned(),
             signing_key: None,
+            allow_readable_signing_key: false,
         }
     }
 }
@@ -219,6 +252,7 @@ impl Settings {
             head_timeout_secs: 5,
             body_timeout_secs: 30,
             keep_alive_secs: 15,
+            no_admin_key_file: false,
             log: LogSettings::default(),
         }
     }

@@ -11,9 +11,11 @@
 //!   alignment, word diffs.
 //! - [`find`]: answers composed of store reads and text comparison: verifying a copy, tracing
 //!   a passage, diffing two versions.
+//! - [`owner_only`]: the data folder and secret files, readable by their owner only.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
 //! - [`config`]: the command line and settings; [`startup`]: assembling the service;
-//!   [`cli`]: the offline commands (fsck, export, import).
+//!   [`cli`]: the commands besides `serve`: on a stopped data folder (fsck, export, import),
+//!   against a running service (verify, keys with `--server`) and offline (verify-bundle).
 
 pub mod api;
 pub mod cli;
@@ -22,6 +24,7 @@ pub mod domain;
 pub mod extract;
 pub mod find;
 pub mod log;
+pub mod owner_only;
 pub mod startup;
 pub mod store;
 pub mod text;

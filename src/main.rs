@@ -5,14 +5,33 @@ use clap::Parser;
 use provenance::cli;
 use provenance::config::{Cli, Command};
 use provenance::startup::Application;
-use std::io::{BufReader, IsTerminal};
+use std::io::{BufReader, IsTerminal, Write};
 use std::process::ExitCode;
 
 #[actix_web::main]
-async fn main() -> anyhow::Result<ExitCode> {
-    match Cli::parse().command {
+async fn main() -> ExitCode {
+    let command = Cli::parse().command;
+    init_logging(if matches!(command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    });
+    match run(command).await {
+        Ok(code) => ExitCode::from(code),
+        // The reader of the output left (`provenance openapi | head`): nothing went wrong.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Error: {error:?}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `command`; returns its exit code.
+async fn run(command: Command) -> anyhow::Result<u8> {
+    let mut stdout = std::io::stdout();
+    match command {
         Command::Serve(settings) => {
-            init_logging();
             let app = Application::build(&settings)?;
             app.stop_on_signals()?;
             let host = settings
@@ -22,10 +41,10 @@ async fn main() -> anyhow::Result<ExitCode> {
             tracing::info!(data_dir = %settings.data_dir.display(), "listening on http://{host}:{}", app.port());
             app.run_until_stopped().await?;
         }
-        Command::Openapi => print!("{}", provenance::api::openapi_json()),
+        Command::Openapi => stdout.write_all(provenance::api::openapi_json().as_bytes())?,
         Command::Fsck(data) => {
-            if !cli::fsck(&data.data_dir, &data.log, &mut std::io::stdout())? {
-                return Ok(ExitCode::FAILURE);
+            if !cli::fsck(&data.data_dir, &data.log, &mut stdout)? {
+                return Ok(1);
             }
         }
         Command::Export { data, output } => {
@@ -35,29 +54,30 @@ async fn main() -> anyhow::Result<ExitCode> {
                         .with_context(|| format!("cannot create {}", path.display()))?;
                     cli::export(&data.data_dir, &data.log, &mut std::io::BufWriter::new(file))?
                 }
-                None => cli::export(
-                    &data.data_dir,
-                    &data.log,
-                    &mut std::io::BufWriter::new(std::io::stdout().lock()),
-                )?,
+                None => cli::export(&data.data_dir, &data.log, &mut std::io::BufWriter::new(stdout))?,
             };
             eprintln!("exported {count} versions");
         }
-        Command::Verify { file, server, key } => {
-            if let Err(error) = cli::verify_file(&file, &server, key.as_deref(), &mut std::io::stdout()).await
-            {
-                println!("NOT VERIFIED: {error:#}");
-                return Ok(ExitCode::FAILURE);
+        Command::Verify {
+            file,
+            server,
+            key,
+            content_type,
+            json,
+        } => {
+            let report = cli::verify_file(&file, &server, key.as_deref(), content_type.as_deref()).await;
+            if json {
+                serde_json::to_writer_pretty(&mut stdout, &report)?;
+                writeln!(stdout)?;
+            } else {
+                report.write_text(&mut stdout)?;
             }
+            return Ok(report.outcome.exit_code());
         }
         Command::VerifyBundle { bundle, key, content } => {
-            if let Err(error) = cli::verify_bundle(&bundle, &key, content.as_deref(), &mut std::io::stdout())
-            {
-                println!("NOT VERIFIED: {error:#}");
-                return Ok(ExitCode::FAILURE);
-            }
+            return Ok(cli::verify_bundle(&bundle, &key, content.as_deref(), &mut stdout)?.exit_code());
         }
-        Command::Keys { action, target } => cli::keys(&action, &target, &mut std::io::stdout()).await?,
+        Command::Keys { action, target } => cli::keys(&action, &target, &mut stdout).await?,
         Command::Import { data, input } => {
             let count = if input.as_os_str() == "-" {
                 cli::import(&data.data_dir, &data.log, std::io::stdin().lock())?
@@ -69,12 +89,22 @@ async fn main() -> anyhow::Result<ExitCode> {
             eprintln!("imported {count} versions into {}", data.data_dir.display());
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
-fn init_logging() {
+/// Whether `error` is a write to a pipe whose reader has gone.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Logs to stderr, filtered by `PROVENANCE_LOG` (`default` when unset).
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PROVENANCE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

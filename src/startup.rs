@@ -12,10 +12,11 @@ use std::time::Duration;
 
 use crate::api::access::{check_access, AccessPolicy};
 use crate::api::{self, BodyLimit};
-use crate::config::{LogSettings, Settings};
+use crate::config::{LogSettings, Settings, ADMIN_KEY_FILE};
+use crate::domain::{KeyName, Role};
 use crate::extract::{extract, ContentKind};
 use crate::log::keyfile;
-use crate::store::{Store, StoreOptions};
+use crate::store::{Store, StoreError, StoreOptions};
 
 pub struct Application {
     port: u16,
@@ -35,8 +36,17 @@ impl Application {
             &settings.log,
             KeyUse::CreateIfMissing,
             options,
-        )?;
+        )
+        .map_err(|error| {
+            explain_in_use(
+                error,
+                "stop that service first, or give this one a data folder of its own (--data-dir)",
+            )
+        })?;
         store.keep_free(settings.min_free_bytes);
+        if !settings.no_admin_key_file {
+            bootstrap_admin_key(&store, &settings.data_dir)?;
+        }
         let store = web::Data::new(store);
         warm_up_extractor();
         let listener = TcpListener::bind(&settings.bind)
@@ -140,7 +150,9 @@ pub fn open_store(data_dir: &Path, log: &LogSettings, key_use: KeyUse) -> anyhow
     open_store_with(data_dir, log, key_use, StoreOptions::default())
 }
 
-/// [`open_store`] with `options`.
+/// [`open_store`] with `options`. The data folder is created owner-only (0700) and sled's files
+/// in it are made owner-only; the signing key must be its owner's only unless `log` allows
+/// otherwise.
 pub fn open_store_with(
     data_dir: &Path,
     log: &LogSettings,
@@ -149,14 +161,73 @@ pub fn open_store_with(
 ) -> anyhow::Result<Store> {
     let key_path = log.key_path(data_dir);
     if key_use == KeyUse::CreateIfMissing {
-        std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+        crate::owner_only::create_dir(data_dir)
+            .with_context(|| format!("cannot create {}", data_dir.display()))?;
     }
     let signer = match key_use {
-        KeyUse::CreateIfMissing => keyfile::load_or_create(&key_path, &log.log_origin)?,
-        KeyUse::MustExist => keyfile::load(&key_path, &log.log_origin)?,
+        KeyUse::CreateIfMissing => keyfile::load_or_create(&key_path, &log.log_origin, log.exposure())?,
+        KeyUse::MustExist => keyfile::load(&key_path, &log.log_origin, log.exposure())?,
     };
     Store::open_with(data_dir, signer, options)
         .with_context(|| format!("cannot open the store in {}", data_dir.display()))
+}
+
+/// `error`, or, when it comes from another process holding the data folder, that said in words
+/// with `what_to_do` instead of sled's lock error.
+pub fn explain_in_use(error: anyhow::Error, what_to_do: &str) -> anyhow::Error {
+    match error.chain().find_map(|cause| cause.downcast_ref::<StoreError>()) {
+        Some(in_use @ StoreError::InUse(_)) => anyhow::anyhow!("{in_use}: {what_to_do}"),
+        _ => error,
+    }
+}
+
+/// Creates the first admin key when the registry has no live one, and writes its token once to
+/// `admin-key` in the data folder (mode 0600), so that keys can be managed through the running
+/// service from its first start. A file already there is never overwritten (then no key is made).
+fn bootstrap_admin_key(store: &Store, data_dir: &Path) -> anyhow::Result<()> {
+    let keys = store.api_keys()?;
+    if keys.iter().any(|key| key.is_live_admin()) {
+        return Ok(());
+    }
+    let path = data_dir.join(ADMIN_KEY_FILE);
+    let mut file = match crate::owner_only::create_new_file(&path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            tracing::warn!(file = %path.display(), "the registry has no live admin key, but the admin key file exists: \
+                 no key was created. Remove the file and restart to get a new one");
+            return Ok(());
+        }
+        Err(error) => return Err(error).with_context(|| format!("cannot create {}", path.display())),
+    };
+    let taken = |name: &str| keys.iter().any(|key| key.name.as_ref() == name);
+    let name = std::iter::once("admin".to_owned())
+        .chain((2..).map(|n| format!("admin-{n}")))
+        .find(|name| !taken(name))
+        .unwrap_or_default();
+    let created = KeyName::parse("name", &name)
+        .map_err(anyhow::Error::msg)
+        .and_then(|name| {
+            store
+                .create_key(name, Role::Admin, chrono::Utc::now())?
+                .map_err(anyhow::Error::msg)
+        });
+    let (_, token) = match created {
+        Ok(created) => created,
+        Err(error) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(error.context("cannot create the first admin key"));
+        }
+    };
+    use std::io::Write;
+    file.write_all(format!("{token}\n").as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write the first admin key's token to {}", path.display()))?;
+    tracing::warn!(
+        file = %path.display(),
+        "created the first admin key, `{name}`; its token is in the file, readable by this user only: \
+         move it somewhere safe and delete the file"
+    );
+    Ok(())
 }
 
 /// Loads the extractor's tables (phone-number metadata takes about 0.1 s) on a thread of its

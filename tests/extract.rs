@@ -689,3 +689,35 @@ fn edge_inputs_return() {
         }
     }
 }
+
+/// A numeric date whose day and month may be swapped is read in the order the dateline's place
+/// settles, and with a low confidence when nothing does (`03/04/2017` under `PARIS` is 3 April).
+#[test]
+fn an_ambiguous_numeric_date_follows_the_dateline() {
+    let statement = |dateline: &str| {
+        format!(
+            "Press release\n03/04/2017\n\n{dateline}The foundation announced on Monday a new programme \
+             for refugees in the city, with partners across Europe and beyond.\n"
+        )
+    };
+    let cases = [
+        ("PARIS — ", "2017-04-03", 0.9),
+        ("BOSTON — ", "2017-03-04", 0.9),
+        ("", "2017-03-04", 0.3),
+    ];
+    for (dateline, value, confidence) in cases {
+        let extraction = extract(&statement(dateline), ContentKind::Plain);
+        let date = extraction.published_at.expect("a date");
+        assert_eq!(
+            (date.value.as_str(), date.confidence),
+            (value, confidence),
+            "{dateline:?}"
+        );
+    }
+    let settled = extract(
+        &statement("").replace("03/04/2017", "16/08/2017"),
+        ContentKind::Plain,
+    );
+    let date = settled.published_at.expect("16/08/2017 is read");
+    assert_eq!((date.value.as_str(), date.confidence), ("2017-08-16", 0.9));
+}

@@ -1,6 +1,8 @@
 //! The offline commands through the real binary: `fsck` finds corruption, `export` then
 //! `import` reproduces the registry exactly, and a tampered export is refused.
 
+mod common;
+
 use chrono::Utc;
 use provenance::config::LogSettings;
 use provenance::domain::{Contact, Content, Draft, Metadata, PublishedAt, SourceUrl, Text};
@@ -18,13 +20,7 @@ fn provenance(args: &[&str], data_dir: &Path) -> Output {
         .expect("the binary runs")
 }
 
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use common::output_text as text;
 
 /// A store with three statements, one of them in three versions, one text shared by two.
 fn populate(data_dir: &Path) {

@@ -10,7 +10,7 @@ use super::body::{read_json, BodyLimit};
 use super::model::*;
 use super::problem::ApiError;
 use crate::domain::{FieldErrors, KeyName, Role};
-use crate::store::Store;
+use crate::store::{Revocation, Store};
 
 /// Create an API key.
 ///
@@ -93,7 +93,8 @@ pub async fn list_keys(req: HttpRequest, store: web::Data<Store>) -> Result<web:
 
 /// Revoke an API key.
 ///
-/// Takes effect at once: the next request with the key is refused.
+/// Takes effect at once: the next request with the key is refused. The last live admin key
+/// cannot be revoked (409): create another admin key first.
 #[utoipa::path(
     delete,
     path = "/v1/keys/{name}",
@@ -107,6 +108,7 @@ pub async fn list_keys(req: HttpRequest, store: web::Data<Store>) -> Result<web:
         (status = 401, response = UnauthorizedProblem),
         (status = 403, response = ForbiddenProblem),
         (status = 404, response = NotFoundProblem),
+        (status = 409, response = ConflictProblem),
         (status = 429, response = RateLimitedProblem),
     )
 )]
@@ -119,9 +121,10 @@ pub async fn revoke_key(
     require(&req, Role::Admin)?;
     let name = KeyName::parse("name", &path).map_err(ApiError::BadRequest)?;
     let store = store.into_inner();
-    let shown = name.to_string();
-    let key = blocking(move || store.revoke_key(&name, Utc::now()))
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no key is named {shown}")))?;
-    Ok(web::Json(KeyInfo::from(&key)))
+    let shown = name.clone();
+    match blocking(move || store.revoke_key(&name, Utc::now())).await? {
+        Revocation::Revoked(key) => Ok(web::Json(KeyInfo::from(&key))),
+        Revocation::Unknown => Err(ApiError::NotFound(format!("no key is named {shown}"))),
+        Revocation::LastAdmin(_) => Err(ApiError::Conflict(Revocation::last_admin_refusal(&shown))),
+    }
 }

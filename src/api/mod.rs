@@ -15,7 +15,7 @@ pub mod problem;
 mod schemas;
 mod statements;
 mod tiles;
-mod verify;
+pub mod verify;
 
 pub use body::BodyLimit;
 

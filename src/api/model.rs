@@ -226,8 +226,8 @@ fn parse_contact(input: ContactInput) -> Result<Contact, FieldError> {
     )
 }
 
-impl From<&crate::store::ProofBundle> for ProofBundle {
-    fn from(bundle: &crate::store::ProofBundle) -> Self {
+impl From<&crate::store::VersionProof> for ProofBundle {
+    fn from(bundle: &crate::store::VersionProof) -> Self {
         Self {
             format: BUNDLE_FORMAT.to_owned(),
             version: VersionRecord::from(&bundle.version),
@@ -623,12 +623,18 @@ pub struct PageQuery {
     pub cursor: Option<String>,
 }
 
-/// Liveness of the service.
+/// Health of the service.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Health {
-    /// `ok` when the service answers and its store is open.
+    /// `ok` when the service answers and its store reads and verifies its latest checkpoint.
     #[schema(example = "ok")]
     pub status: String,
+    /// Entries in the log (one per version), as the latest signed checkpoint says.
+    #[schema(example = 42)]
+    pub log_size: u64,
+    /// Whether the store's disk has the free space writes need (`--min-free-bytes`); reads
+    /// work either way.
+    pub accepting_writes: bool,
 }
 
 /// The request is malformed: bad JSON syntax, or a bad path or query parameter.

@@ -11,10 +11,11 @@ use super::model::*;
 use super::problem::ApiError;
 use super::schemas::DocumentBody;
 use super::{blocking, rfc3339};
+use crate::domain::Version;
 use crate::domain::{
     ComparableText, Content, ContentType, FieldError, FieldErrors, Sha256, SourceUrl, StatementId,
 };
-use crate::find::verify::{verify, Copy, CopyMatch, Verdict, Verification};
+use crate::find::verify::{verify, CopyMatch, HeldCopy, Standing, Verdict, Verification};
 use crate::store::Store;
 use crate::text::normalize::NORMALIZATION;
 
@@ -64,12 +65,26 @@ pub struct VerifyQuery {
 }
 
 /// What the registry says of a copy.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema)]
 pub struct VerificationRecord {
-    /// The strongest verdict of any match: `current` (identical bytes to the latest version of
-    /// a statement), `superseded` (identical to an older version), `normalized_match` (the same
-    /// text once normalized), or `unknown`.
+    /// The overall verdict, which never hides an edit: `current` (identical bytes to the
+    /// latest version of a statement, and no statement holding this text has replaced it
+    /// since), `superseded` (identical bytes to a version of some statement, and at least one
+    /// statement holding the text has replaced it since: an older version, or the copy is
+    /// current at one URL and edited at another; see `statements`), `normalized_match` (not
+    /// byte-identical to any version, the same text once normalized), or `unknown`.
     pub verdict: Verdict,
+    /// The verdict in words, naming each statement that replaced the copy's wording.
+    #[schema(
+        example = "superseded at 1 of 2 statements holding this text: a superseded wording at \
+        https://www.aclu.org/press-releases/aclu-florida-sessions-miami (version 1; replaced by \
+        version 2, ingested 2026-01-05T10:00:00Z, changed the content); the current wording at \
+        https://corpus.example/seeds/000.txt (version 1)"
+    )]
+    pub summary: String,
+    /// The verdict at each statement holding the copy's text (of the matches listed), in the
+    /// order of its first match.
+    pub statements: Vec<StatementVerdict>,
     /// SHA-256 of the copy's bytes.
     pub sha256: String,
     /// The normalization algorithm: `norm-v1` (see the README).
@@ -84,8 +99,27 @@ pub struct VerificationRecord {
     pub claimed_source: Option<ClaimedSource>,
 }
 
+/// How a copy stands at one statement.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct StatementVerdict {
+    pub statement_id: String,
+    pub source_url: String,
+    /// The strongest verdict of the statement's matches: `current`, `superseded` or
+    /// `normalized_match`.
+    pub verdict: Verdict,
+    /// Whether the statement's latest version holds the copy's text, byte for byte or once
+    /// normalized (false: the statement has moved on from this wording).
+    pub current: bool,
+    /// The statement's versions the copy matches.
+    pub versions: Vec<u32>,
+    /// The statement's latest version.
+    pub latest_version: u32,
+    /// The version that replaced the newest matched one; null when that one is the latest.
+    pub replaced_by: Option<Replacement>,
+}
+
 /// One version a copy matches.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema)]
 pub struct CopyMatchRecord {
     /// `current`, `superseded` or `normalized_match`.
     pub verdict: Verdict,
@@ -101,7 +135,7 @@ pub struct CopyMatchRecord {
 }
 
 /// The version that replaced a matched one.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema)]
 pub struct Replacement {
     pub version: u32,
     /// When it was ingested (RFC 3339, UTC): when the matched wording stopped being current.
@@ -113,7 +147,7 @@ pub struct Replacement {
 }
 
 /// The statement a copy is said to come from.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema)]
 pub struct ClaimedSource {
     /// The canonical URL.
     pub source_url: String,
@@ -128,9 +162,11 @@ pub struct ClaimedSource {
 ///
 /// Send the copy as JSON (`content`, or only `sha256`, optionally with `source_url`) or as the
 /// raw document itself (`Content-Type: text/plain`, `text/html` or `text/markdown`, with
-/// `?source_url=` if wanted). The answer lists every version of every statement the copy
-/// matches, byte for byte (`current` or `superseded`) or once normalized by `norm-v1`
-/// (`normalized_match`), each with its proof bundle; `unknown` when none. Stores nothing.
+/// `?source_url=` if wanted). The answer gives the verdict at each statement holding the text
+/// (`statements`) and overall (`verdict`, `summary`): a copy that is current at one URL and was
+/// edited at another is `superseded`. It lists every version the copy matches, byte for byte
+/// (`current` or `superseded`) or once normalized by `norm-v1` (`normalized_match`), each with
+/// its proof bundle; `unknown` when none. Stores nothing.
 #[utoipa::path(
     post,
     path = "/v1/verify",
@@ -187,6 +223,8 @@ pub async fn verify_copy(
     .await?;
     Ok(web::Json(VerificationRecord {
         verdict: verification.verdict,
+        summary: summary(&verification),
+        statements: verification.statements.iter().map(statement_verdict).collect(),
         sha256: sha256.to_hex(),
         normalization: NORMALIZATION.to_owned(),
         normalized_sha256: verification.normalized_sha256.map(|sha| sha.to_hex()),
@@ -207,16 +245,16 @@ enum CopyParts {
 
 impl CopyParts {
     /// Reads the text of the copy (CPU-heavy: off the async workers).
-    fn read(self) -> Copy {
+    fn read(self) -> HeldCopy {
         match self {
             Self::Text {
                 content,
                 content_type,
-            } => Copy {
+            } => HeldCopy {
                 sha256: content.sha256(),
                 text: Some(ComparableText::read(content.as_str(), content_type)),
             },
-            Self::Hash(sha256) => Copy { sha256, text: None },
+            Self::Hash(sha256) => HeldCopy { sha256, text: None },
         }
     }
 }
@@ -285,24 +323,97 @@ fn match_record(found: &CopyMatch) -> CopyMatchRecord {
         source_url: version.source_url.to_string(),
         version: version.version.get(),
         latest_version: found.latest.get(),
-        replaced_by: found.replaced_by.as_ref().map(|next| {
-            let changed: Vec<String> = next
-                .changed
-                .iter()
-                .map(|field| field.as_str().to_owned())
-                .collect();
-            Replacement {
-                version: next.version.get(),
-                ingested_at: rfc3339(next.ingested_at),
-                summary: format!(
-                    "version {}, ingested {}, changed the {}",
-                    next.version,
-                    rfc3339(next.ingested_at),
-                    changed.join(", ").replace('_', " ")
-                ),
-                changed,
-            }
-        }),
+        replaced_by: found.replaced_by.as_ref().map(replacement),
         proof_bundle: ProofBundle::from(&found.proof),
     }
+}
+
+fn statement_verdict(standing: &Standing) -> StatementVerdict {
+    StatementVerdict {
+        statement_id: standing.statement_id.to_string(),
+        source_url: standing.source_url.to_string(),
+        verdict: standing.verdict,
+        current: standing.current,
+        versions: standing.versions.iter().map(|n| n.get()).collect(),
+        latest_version: standing.latest.get(),
+        replaced_by: standing.replaced_by.as_ref().map(replacement),
+    }
+}
+
+fn replacement(next: &Version) -> Replacement {
+    let changed: Vec<String> = next
+        .changed
+        .iter()
+        .map(|field| field.as_str().to_owned())
+        .collect();
+    Replacement {
+        version: next.version.get(),
+        ingested_at: rfc3339(next.ingested_at),
+        summary: format!(
+            "version {}, ingested {}, changed the {}",
+            next.version,
+            rfc3339(next.ingested_at),
+            changed.join(", ").replace('_', " ")
+        ),
+        changed,
+    }
+}
+
+/// The verdict in words: the overall verdict, then each statement with how the copy stands
+/// there, those that replaced its wording first.
+fn summary(verification: &Verification) -> String {
+    let statements = &verification.statements;
+    let count = |n: usize| {
+        if n == 1 {
+            "1 statement".to_owned()
+        } else {
+            format!("{n} statements")
+        }
+    };
+    let moved_on = statements.iter().filter(|s| s.moved_on()).count();
+    let headline = match verification.verdict {
+        Verdict::Unknown => return "not in the registry".to_owned(),
+        Verdict::Current => format!("current at {} holding this text", count(statements.len())),
+        Verdict::Superseded => format!(
+            "superseded at {moved_on} of {} holding this text",
+            count(statements.len())
+        ),
+        Verdict::NormalizedMatch => format!(
+            "not byte-identical to any version, but the same text once normalized at {}",
+            count(statements.len())
+        ),
+    };
+    let mut ordered: Vec<&Standing> = statements.iter().collect();
+    ordered.sort_by_key(|standing| !standing.moved_on());
+    let parts: Vec<String> = ordered
+        .iter()
+        .map(|standing| {
+            let wording = if standing.current {
+                "the current wording"
+            } else {
+                "a superseded wording"
+            };
+            let how = match standing.verdict {
+                Verdict::Current => "the current wording".to_owned(),
+                Verdict::Superseded => "a superseded wording".to_owned(),
+                _ => format!("{wording}, once normalized,"),
+            };
+            let versions: Vec<String> = standing.versions.iter().map(ToString::to_string).collect();
+            let plural = if versions.len() == 1 { "" } else { "s" };
+            let replaced = standing.replaced_by.as_ref().map_or(String::new(), |next| {
+                format!("; replaced by {}", replacement(next).summary)
+            });
+            format!(
+                "{how} at {} (version{plural} {}{replaced})",
+                standing.source_url,
+                versions.join(", ")
+            )
+        })
+        .collect();
+    let truncated = if verification.truncated {
+        " (more versions matched than are listed)"
+    } else {
+        ""
+    };
+    format!("{headline}{truncated}: {}", parts.join("; "))
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::LogSettings;
 use crate::domain::Version;
-use crate::startup::{open_store, KeyUse};
+use crate::startup::{explain_in_use, open_store, KeyUse};
 
 pub const EXPORT_FORMAT: &str = "provenance-export/1";
 
@@ -45,8 +45,9 @@ fn progress(total: u64, verb: &str) -> ProgressBar {
 /// Writes every version of the store in `data_dir` to `out`; returns how many.
 pub fn export(data_dir: &Path, log: &LogSettings, out: &mut impl Write) -> anyhow::Result<u64> {
     anyhow::ensure!(data_dir.is_dir(), "{} is not a data folder", data_dir.display());
-    let store = open_store(data_dir, log, KeyUse::MustExist)?;
-    let total = store.journal().count() as u64;
+    let store = open_store(data_dir, log, KeyUse::MustExist)
+        .map_err(|error| explain_in_use(error, super::STOP_FIRST))?;
+    let total = store.log_size()?;
     let header = Header {
         format: EXPORT_FORMAT.to_owned(),
         versions: total,

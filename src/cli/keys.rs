@@ -1,15 +1,18 @@
-//! `provenance keys create|list|revoke`: on a stopped data folder directly (how the first admin
-//! key is made), or through a running service's `/v1/keys` with an admin key (sled lets only one
-//! process open the folder).
+//! `provenance keys create|list|revoke`: on a stopped data folder directly, or through a running
+//! service's `/v1/keys` with an admin key (sled lets only one process open the folder; a running
+//! service made the first admin key at its first start, see `admin-key` in the README). Working
+//! on a folder touches only its keys: a new folder gets no log, so the first `serve` still
+//! chooses the log's origin and signing key.
 
 use anyhow::{bail, Context};
 use chrono::Utc;
 use std::io::Write;
 
 use crate::api::model::{CreatedKey, KeyInfo, KeyList};
-use crate::config::{KeysAction, KeysTarget};
+use crate::config::{KeysAction, KeysTarget, ADMIN_KEY_FILE};
 use crate::domain::{KeyName, Role};
-use crate::startup::{open_store, KeyUse};
+use crate::startup::explain_in_use;
+use crate::store::{KeyRing, Revocation};
 
 /// Runs a `keys` command; the token of a created key goes to `out` alone on its line.
 pub async fn keys(action: &KeysAction, target: &KeysTarget, out: &mut impl Write) -> anyhow::Result<()> {
@@ -26,15 +29,23 @@ pub async fn keys(action: &KeysAction, target: &KeysTarget, out: &mut impl Write
 }
 
 fn local(action: &KeysAction, target: &KeysTarget, out: &mut impl Write) -> anyhow::Result<()> {
-    let store = open_store(&target.data.data_dir, &target.data.log, KeyUse::CreateIfMissing)
-        .context("cannot open the data folder (if the service is running, use --server with an admin key)")?;
+    let data_dir = &target.data.data_dir;
+    let keys = KeyRing::open(data_dir)
+        .with_context(|| format!("cannot open the keys in {}", data_dir.display()))
+        .map_err(|error| {
+            let what_to_do = format!(
+                "manage keys through the running service instead: add --server URL (e.g. --server \
+                 http://127.0.0.1:8080) and an admin key (--admin-key or PROVENANCE_ADMIN_KEY); the \
+                 service's first admin key is in {}",
+                data_dir.join(ADMIN_KEY_FILE).display()
+            );
+            explain_in_use(error, &what_to_do)
+        })?;
     match action {
         KeysAction::Create { name, role } => {
             let name = KeyName::parse("name", name)?;
             let role = Role::parse("role", role)?;
-            let (key, token) = store
-                .create_key(name, role, Utc::now())?
-                .map_err(anyhow::Error::msg)?;
+            let (key, token) = keys.create(name, role, Utc::now())?.map_err(anyhow::Error::msg)?;
             print_created(
                 &CreatedKey {
                     key: KeyInfo::from(&key),
@@ -43,16 +54,14 @@ fn local(action: &KeysAction, target: &KeysTarget, out: &mut impl Write) -> anyh
                 out,
             )
         }
-        KeysAction::List => print_list(
-            &store.api_keys()?.iter().map(KeyInfo::from).collect::<Vec<_>>(),
-            out,
-        ),
+        KeysAction::List => print_list(&keys.list()?.iter().map(KeyInfo::from).collect::<Vec<_>>(), out),
         KeysAction::Revoke { name } => {
             let name = KeyName::parse("name", name)?;
-            let key = store
-                .revoke_key(&name, Utc::now())?
-                .with_context(|| format!("no key is named {name}"))?;
-            print_list(&[KeyInfo::from(&key)], out)
+            match keys.revoke(&name, Utc::now())? {
+                Revocation::Revoked(key) => print_list(&[KeyInfo::from(&key)], out),
+                Revocation::Unknown => bail!("no key is named {name}"),
+                Revocation::LastAdmin(_) => bail!("{}", Revocation::last_admin_refusal(&name)),
+            }
         }
     }
 }

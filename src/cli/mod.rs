@@ -7,8 +7,14 @@ mod backup;
 mod fsck;
 mod keys;
 mod verify;
+mod verify_copy;
+
+/// What to do when a running service holds the folder an offline command needs.
+const STOP_FIRST: &str = "stop the service first (on SIGTERM it finishes the requests in flight and \
+     flushes the store), then run the command again";
 
 pub use backup::{export, import};
 pub use fsck::fsck;
 pub use keys::keys;
-pub use verify::{check_bundle, verify_bundle, verify_file};
+pub use verify::{check_bundle, verify_bundle};
+pub use verify_copy::{verify_file, CopyReport, Outcome};

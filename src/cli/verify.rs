@@ -1,16 +1,18 @@
-//! `provenance verify` and `verify-bundle`: check that a copy of a statement is in the registry
-//! and that the registry's log commits to it, with nothing but the log's key to trust.
+//! Proof bundles and `provenance verify-bundle`: check that the registry's log commits to a
+//! version, with nothing but the log's key to trust (`verify` builds on it, in
+//! [`super::verify_copy`]).
 //!
 //! A bundle verifies when the leaf rebuilt from its version record is the bundle's leaf, the
 //! checkpoint's signature verifies with the pinned key, the checkpoint is for the bundle's tree
 //! size, and the inclusion proof leads from the leaf's hash to the checkpoint's root. A copy
 //! verifies when, in addition, its SHA-256 is the record's.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use base64::Engine;
 use std::path::Path;
 
-use crate::api::model::{HashMatches, ProofBundle, StatementRecord, BUNDLE_FORMAT};
+use super::verify_copy::Outcome;
+use crate::api::model::{ProofBundle, BUNDLE_FORMAT};
 use crate::domain::{leaf_bytes, Sha256, Version};
 use crate::log::merkle::{self, Hash};
 use crate::log::note::{Checkpoint, NoteVerifier};
@@ -85,7 +87,8 @@ fn decode_hash(b64: &str) -> anyhow::Result<Hash> {
     Hash::try_from(bytes.as_slice()).map_err(|_| anyhow::anyhow!("a proof hash is not 32 bytes"))
 }
 
-fn describe_version(version: &Version) -> String {
+/// A version in words, as the verifiers print it.
+pub(super) fn describe_version(version: &Version) -> String {
     format!(
         "statement {} version {} ({}), ingested {}, log entry {}",
         version.statement_id,
@@ -96,93 +99,44 @@ fn describe_version(version: &Version) -> String {
     )
 }
 
-/// `verify-bundle`: checks a bundle file offline; with `copy`, also the copy's hash.
+/// `verify-bundle`: checks a bundle file offline; with `copy`, also the copy's hash. Writes the
+/// result to `out` and returns the outcome (its exit code): a file or key that cannot be read
+/// is [`Outcome::CouldNotCheck`], a bundle that does not verify [`Outcome::NotVerified`].
 pub fn verify_bundle(
     bundle_file: &Path,
     key: &str,
     copy: Option<&Path>,
     out: &mut impl std::io::Write,
-) -> anyhow::Result<()> {
-    let verifier = NoteVerifier::parse(key.trim()).context("the key is not a signed-note verifier key")?;
-    let bundle: ProofBundle =
-        serde_json::from_slice(&std::fs::read(bundle_file)?).context("the file is not a proof bundle")?;
-    let copy_hash = copy
-        .map(std::fs::read)
-        .transpose()?
-        .map(|bytes| Sha256::of(&bytes));
-    let version = check_bundle(&bundle, &verifier, copy_hash)?;
-    writeln!(out, "verified: {}", describe_version(&version))?;
-    Ok(())
-}
-
-/// `verify`: hashes `file`, asks `server` which versions hold exactly those bytes, and checks
-/// each one's proof bundle against `key` (or, when no key is pinned, the server's own key,
-/// which proves consistency but not authenticity). Fails unless at least one version verifies
-/// and none fails.
-pub async fn verify_file(
-    file: &Path,
-    server: &str,
-    key: Option<&str>,
-    out: &mut impl std::io::Write,
-) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let sha = Sha256::of(&bytes);
-    let server = server.trim_end_matches('/');
-    let client = reqwest::Client::new();
-    let get = |path: String| {
-        let request = client.get(format!("{server}{path}"));
-        async move {
-            let response = request.send().await?.error_for_status()?;
-            anyhow::Ok(response)
+) -> std::io::Result<Outcome> {
+    let read = || -> anyhow::Result<_> {
+        let verifier =
+            NoteVerifier::parse(key.trim()).context("the key is not a signed-note verifier key")?;
+        let bundle =
+            std::fs::read(bundle_file).with_context(|| format!("cannot read {}", bundle_file.display()))?;
+        let copy_hash = copy
+            .map(|path| std::fs::read(path).with_context(|| format!("cannot read {}", path.display())))
+            .transpose()?
+            .map(|bytes| Sha256::of(&bytes));
+        Ok((verifier, bundle, copy_hash))
+    };
+    let (verifier, bundle, copy_hash) = match read() {
+        Ok(read) => read,
+        Err(error) => {
+            writeln!(out, "COULD NOT CHECK: {error:#}")?;
+            return Ok(Outcome::CouldNotCheck);
         }
     };
-    let verifier = match key {
-        Some(key) => NoteVerifier::parse(key.trim()).context("the key is not a signed-note verifier key")?,
-        None => {
-            writeln!(
-                out,
-                "warning: no --key pinned; trusting the key the server presents"
-            )?;
-            NoteVerifier::parse(get("/v1/log/key".into()).await?.text().await?.trim())?
+    let checked = serde_json::from_slice::<ProofBundle>(&bundle)
+        .context("the file is not a proof bundle")
+        .and_then(|bundle| check_bundle(&bundle, &verifier, copy_hash));
+    match checked {
+        Ok(version) => {
+            writeln!(out, "verified: {}", describe_version(&version))?;
+            Ok(Outcome::Verified)
         }
-    };
-    writeln!(out, "{}: sha256 {sha}", file.display())?;
-    let mut matches = Vec::new();
-    let mut cursor = String::new();
-    loop {
-        let page: HashMatches = get(format!("/v1/hashes/{sha}?limit=200{cursor}"))
-            .await?
-            .json()
-            .await?;
-        matches.extend(page.items);
-        match page.next {
-            Some(next) => cursor = format!("&cursor={next}"),
-            None => break,
+        Err(error) => {
+            writeln!(out, "NOT VERIFIED: {error:#}")?;
+            Ok(Outcome::NotVerified)
         }
     }
-    if matches.is_empty() {
-        bail!("unknown: no version in {server} has exactly this text");
-    }
-    for record in &matches {
-        let path = format!(
-            "/v1/statements/{}/versions/{}",
-            record.statement_id, record.version
-        );
-        let bundle: ProofBundle = get(format!("{path}/proof")).await?.json().await?;
-        let version = check_bundle(&bundle, &verifier, Some(sha))?;
-        let statement: StatementRecord = get(format!("/v1/statements/{}", record.statement_id))
-            .await?
-            .json()
-            .await?;
-        let standing = if statement.version_count == version.version.get() {
-            "current".to_owned()
-        } else {
-            format!(
-                "superseded (the statement has {} versions)",
-                statement.version_count
-            )
-        };
-        writeln!(out, "verified: {}: {standing}", describe_version(&version))?;
-    }
-    Ok(())
 }

@@ -1,6 +1,12 @@
 //! Dates as statements write them (`August 16, 2017`, `Aug. 16, 2017`, `16 August 2017`,
-//! `2017-08-16`, `July, 15 2009, 01:33pm EDT`, `January 24, 2018 4:30 pm`), parsed into
-//! calendar values, and the choice of the one that is the publication date.
+//! `2017-08-16`, `08/16/2017`, `16/08/2017`, `July, 15 2009, 01:33pm EDT`, `January 24, 2018
+//! 4:30 pm`), parsed into calendar values, and the choice of the one that is the publication
+//! date.
+//!
+//! A numeric date whose first two numbers could each be the day (`03/04/2017`: 4 March in the
+//! United States, 3 April nearly everywhere else) is settled by a number above 12, or by the
+//! dateline's place ([`DateOrder::of_place`]); otherwise it is read month first, with a low
+//! confidence ([`AMBIGUOUS_ORDER_CONFIDENCE`]).
 
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
 
@@ -11,13 +17,100 @@ use super::{PublicationDate, Span};
 /// A date found in the text, with the time and offset written next to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateExpression {
+    /// The date; for a numeric date whose order the text leaves open, its month-first reading.
     pub date: NaiveDate,
+    /// The day-first reading of a numeric date that may be read either way (`03/04/2017`).
+    pub day_first: Option<NaiveDate>,
     pub time: Option<NaiveTime>,
     pub offset: Option<FixedOffset>,
     pub span: Span,
 }
 
+/// The confidence of a date whose day and month may be swapped, when nothing in the text
+/// settles which is which.
+pub const AMBIGUOUS_ORDER_CONFIDENCE: f64 = 0.3;
+
+/// Which number comes first in the numeric dates of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// `MM/DD/YYYY`: the United States.
+    MonthFirst,
+    /// `DD/MM/YYYY`: most of the rest of the world.
+    DayFirst,
+}
+
+/// Places of the United States as datelines name them, `|`-separated: the states (names,
+/// postal and AP abbreviations) and the cities AP datelines name alone.
+const MONTH_FIRST_PLACES: &str =
+    "u.s|usa|united states|d.c|dc|washington|new york|los angeles|chicago|houston|phoenix|\
+    philadelphia|san antonio|san diego|dallas|san francisco|seattle|denver|boston|detroit|\
+    atlanta|miami|baltimore|cleveland|cincinnati|indianapolis|las vegas|milwaukee|minneapolis|\
+    new orleans|oklahoma city|pittsburgh|st. louis|salt lake city|honolulu|alabama|ala|alaska|\
+    arizona|ariz|arkansas|ark|california|calif|colorado|colo|connecticut|conn|delaware|del|\
+    florida|fla|georgia|ga|hawaii|idaho|illinois|ill|indiana|ind|iowa|kansas|kan|kentucky|ky|\
+    louisiana|la|maine|maryland|md|massachusetts|mass|michigan|mich|minnesota|minn|\
+    mississippi|miss|missouri|mo|montana|mont|nebraska|neb|nevada|nev|new hampshire|n.h|\
+    new jersey|n.j|new mexico|n.m|n.y|north carolina|n.c|north dakota|n.d|ohio|oregon|ore|\
+    pennsylvania|pa|rhode island|r.i|south carolina|s.c|south dakota|s.d|tennessee|tenn|texas|\
+    utah|vermont|vt|virginia|va|wash|west virginia|w.va|wisconsin|wis|wyoming|wyo|al|ak|az|ar|\
+    ca|co|ct|de|fl|hi|id|il|in|ia|ks|me|ma|mi|mn|ms|mt|ne|nv|nh|nj|nm|ny|nc|nd|oh|ok|or|ri|sc|\
+    sd|tn|tx|ut|wa|wv|wi|wy";
+
+/// Countries that write the day first, and the cities AP datelines name alone outside the
+/// United States (those of countries that write the year or the month first are left out),
+/// `|`-separated.
+const DAY_FIRST_PLACES: &str =
+    "france|paris|united kingdom|u.k|uk|england|scotland|wales|london|ireland|dublin|germany|\
+    berlin|frankfurt|munich|belgium|brussels|netherlands|amsterdam|the hague|luxembourg|\
+    switzerland|geneva|zurich|bern|austria|vienna|italy|rome|milan|vatican city|spain|madrid|\
+    barcelona|portugal|lisbon|greece|athens|denmark|copenhagen|norway|oslo|sweden|stockholm|\
+    finland|helsinki|poland|warsaw|czech republic|prague|hungary|budapest|romania|bucharest|\
+    russia|moscow|ukraine|kyiv|kiev|turkey|istanbul|ankara|israel|jerusalem|tel aviv|egypt|\
+    cairo|lebanon|beirut|iraq|baghdad|kuwait city|india|new delhi|mumbai|pakistan|islamabad|\
+    afghanistan|kabul|singapore|australia|sydney|melbourne|canberra|new zealand|wellington|\
+    auckland|south africa|johannesburg|cape town|kenya|nairobi|nigeria|lagos|abuja|mexico|\
+    mexico city|brazil|rio de janeiro|sao paulo|são paulo|brasilia|argentina|buenos aires|\
+    chile|santiago|colombia|bogota|bogotá|peru|lima|cuba|havana|guatemala city|panama city|\
+    monaco|gibraltar|san marino|djibouti";
+
+impl DateOrder {
+    /// The order the place of a dateline settles (`PARIS`, `LONDON, U.K.`, `MIAMI`,
+    /// `Tallahassee, Fla.`), judged by its last part (the state or country) and then its whole
+    /// name; `None` for a place not known.
+    pub fn of_place(place: &str) -> Option<Self> {
+        let folded = place.trim().trim_end_matches(['.', ',']).to_lowercase();
+        let parts = folded.rsplit(',').map(str::trim).chain([folded.as_str()]);
+        for part in parts {
+            let part = part.trim_end_matches('.');
+            let listed = |places: &str| places.split('|').any(|listed| listed == part);
+            if listed(MONTH_FIRST_PLACES) {
+                return Some(Self::MonthFirst);
+            }
+            if listed(DAY_FIRST_PLACES) {
+                return Some(Self::DayFirst);
+            }
+        }
+        None
+    }
+}
+
 impl DateExpression {
+    /// This date read in `order`, with `confidence`, or with [`AMBIGUOUS_ORDER_CONFIDENCE`]
+    /// when its day and month may be swapped and no order is known.
+    pub fn publication_in(self, order: Option<DateOrder>, confidence: f64) -> PublicationDate {
+        match (self.day_first, order) {
+            (None, _) => self.to_publication(confidence),
+            (Some(day_first), Some(DateOrder::DayFirst)) => DateExpression {
+                date: day_first,
+                day_first: None,
+                ..self
+            }
+            .to_publication(confidence),
+            (Some(_), Some(DateOrder::MonthFirst)) => self.to_publication(confidence),
+            (Some(_), None) => self.to_publication(confidence.min(AMBIGUOUS_ORDER_CONFIDENCE)),
+        }
+    }
+
     /// `YYYY-MM-DD`, or RFC 3339 with its offset when both a time and a zone were given; the
     /// local time goes apart when the zone is missing.
     pub fn to_publication(self, confidence: f64) -> PublicationDate {
@@ -162,8 +255,9 @@ fn day_first(cursor: &mut Cursor) -> Option<NaiveDate> {
     calendar_date(year, month, day)
 }
 
-/// `2017-08-16`, `2017/08/16`, and the United States' `08/16/2017`, written without spaces.
-fn numeric(cursor: &mut Cursor) -> Option<NaiveDate> {
+/// `2017-08-16`, `2017/08/16`, and `08/16/2017` or `16/08/2017`, written without spaces; with
+/// the day-first reading too when both first numbers may be the month (`03/04/2017`).
+fn numeric(cursor: &mut Cursor) -> Option<(NaiveDate, Option<NaiveDate>)> {
     let first = cursor.take_number(1..=4)?;
     let separator = cursor
         .peek()
@@ -178,14 +272,26 @@ fn numeric(cursor: &mut Cursor) -> Option<NaiveDate> {
     let second = part(cursor, 1..=2)?;
     if first > 999 {
         let day = part(cursor, 1..=2)?;
-        calendar_date(first, second, day)
+        Some((calendar_date(first, second, day)?, None))
     } else if separator == "/" {
         let year = part(cursor, 4..=4)?;
-        calendar_date(year, first, second)
+        let month_first = calendar_date(year, first, second);
+        let day_first = calendar_date(year, second, first);
+        match (month_first, day_first) {
+            (Some(month_first), Some(day_first)) if month_first != day_first => {
+                Some((month_first, Some(day_first)))
+            }
+            (Some(date), _) | (None, Some(date)) => Some((date, None)),
+            (None, None) => None,
+        }
     } else {
         None
     }
 }
+
+/// A parser of one way of writing a date: the date, and its day-first reading when the text
+/// leaves the order open.
+type DateParser = fn(&mut Cursor) -> Option<(NaiveDate, Option<NaiveDate>)>;
 
 fn take_time(cursor: &mut Cursor) -> Option<NaiveTime> {
     let start = cursor.index;
@@ -302,10 +408,14 @@ fn take_offset(cursor: &mut Cursor, date: NaiveDate) -> Option<FixedOffset> {
 /// The date expression starting at token `index`, and the index of the token after it.
 pub fn parse_date_at(tokens: &[Token], index: usize) -> Option<(DateExpression, usize)> {
     let start = tokens.get(index)?.span.start;
-    let parsers: [fn(&mut Cursor) -> Option<NaiveDate>; 3] = [month_first, day_first, numeric];
+    let parsers: [DateParser; 3] = [
+        |cursor| month_first(cursor).map(|date| (date, None)),
+        |cursor| day_first(cursor).map(|date| (date, None)),
+        numeric,
+    ];
     parsers.iter().find_map(|parse| {
         let mut cursor = Cursor { tokens, index };
-        let date = parse(&mut cursor)?;
+        let (date, day_first) = parse(&mut cursor)?;
         let date_end = cursor.end();
         let time = take_time(&mut cursor);
         let offset = time.and_then(|_| take_offset(&mut cursor, date));
@@ -313,6 +423,7 @@ pub fn parse_date_at(tokens: &[Token], index: usize) -> Option<(DateExpression, 
         Some((
             DateExpression {
                 date,
+                day_first,
                 time,
                 offset,
                 span: Span::new(start, end),
@@ -447,13 +558,16 @@ pub struct DateLine<'t, 'a> {
 }
 
 /// The publication date: the dateline's date if it has one, else the best placed date of the
-/// lines (standing alone above the body first), the earliest on a tie.
+/// lines (standing alone above the body first), the earliest on a tie. The dateline's place,
+/// when known, settles the order of an ambiguous numeric date.
 pub fn publication_date<'t, 'a: 't>(
     dateline_date: Option<DateExpression>,
+    dateline_place: Option<&str>,
     lines: impl Iterator<Item = DateLine<'t, 'a>>,
 ) -> Option<PublicationDate> {
+    let order = dateline_place.and_then(DateOrder::of_place);
     if let Some(expression) = dateline_date {
-        return Some(expression.to_publication(Placement::Dateline.confidence()));
+        return Some(expression.publication_in(order, Placement::Dateline.confidence()));
     }
     let mut best: Option<(Placement, DateExpression)> = None;
     for line in lines {
@@ -465,7 +579,7 @@ pub fn publication_date<'t, 'a: 't>(
             }
         }
     }
-    best.map(|(placed, expression)| expression.to_publication(placed.confidence()))
+    best.map(|(placed, expression)| expression.publication_in(order, placed.confidence()))
 }
 
 #[cfg(test)]
@@ -516,6 +630,12 @@ mod tests {
                 Some(("2017-08-16", None, "08/16/2017")),
                 "US numeric date",
             ),
+            (
+                "16/08/2017",
+                Some(("2017-08-16", None, "16/08/2017")),
+                "day first, settled by a day above 12",
+            ),
+            ("13/14/2017", None, "neither may be a month"),
             (
                 "June 14, 2023",
                 Some(("2023-06-14", None, "June 14, 2023")),
@@ -577,6 +697,123 @@ mod tests {
                 )
             });
             assert_eq!(found, *expected, "{message}: {line:?}");
+        }
+    }
+
+    #[test]
+    fn numeric_dates_keep_both_readings_while_the_order_is_open() {
+        let reading = |line: &str| {
+            let tokens = tokenize(line, 0);
+            dates_in(&tokens).first().map(|(expression, _)| {
+                (
+                    expression.date.to_string(),
+                    expression.day_first.map(|d| d.to_string()),
+                )
+            })
+        };
+        let date = |text: &str| text.to_owned();
+        assert_eq!(
+            reading("03/04/2017"),
+            Some((date("2017-03-04"), Some(date("2017-04-03"))))
+        );
+        assert_eq!(
+            reading("16/08/2017"),
+            Some((date("2017-08-16"), None)),
+            "settled: 16 is a day"
+        );
+        assert_eq!(
+            reading("08/16/2017"),
+            Some((date("2017-08-16"), None)),
+            "settled: 16 is a day"
+        );
+        assert_eq!(
+            reading("04/04/2017"),
+            Some((date("2017-04-04"), None)),
+            "the same either way"
+        );
+        assert_eq!(
+            reading("2017/03/04"),
+            Some((date("2017-03-04"), None)),
+            "year first"
+        );
+    }
+
+    #[test]
+    fn the_dateline_settles_the_order_of_an_ambiguous_date() {
+        let cases: &[(&str, Option<DateOrder>)] = &[
+            ("PARIS", Some(DateOrder::DayFirst)),
+            ("LONDON, U.K.", Some(DateOrder::DayFirst)),
+            ("NAIROBI, Kenya", Some(DateOrder::DayFirst)),
+            ("WASHINGTON", Some(DateOrder::MonthFirst)),
+            ("Tallahassee, Fla.", Some(DateOrder::MonthFirst)),
+            ("ALBANY, N.Y.", Some(DateOrder::MonthFirst)),
+            ("SACRAMENTO, CA", Some(DateOrder::MonthFirst)),
+            ("TOKYO", None),
+            ("SPRINGFIELD", None),
+        ];
+        for (place, expected) in cases {
+            assert_eq!(DateOrder::of_place(place), *expected, "{place}");
+        }
+        let published = |line: &str, place: Option<&str>| {
+            let tokens = tokenize(line, 0);
+            let lines = std::iter::once(DateLine {
+                tokens: &tokens,
+                above_body: true,
+            });
+            publication_date(None, place, lines).map(|date| (date.value, date.confidence))
+        };
+        let standing = Placement::StandingAboveBody.confidence();
+        let cases: &[(&str, Option<&str>, &str, f64, &str)] = &[
+            (
+                "03/04/2017",
+                Some("PARIS"),
+                "2017-04-03",
+                standing,
+                "a French dateline: 3 April",
+            ),
+            (
+                "03/04/2017",
+                Some("WASHINGTON"),
+                "2017-03-04",
+                standing,
+                "a US dateline: 4 March",
+            ),
+            (
+                "03/04/2017",
+                None,
+                "2017-03-04",
+                AMBIGUOUS_ORDER_CONFIDENCE,
+                "nothing settles it",
+            ),
+            (
+                "03/04/2017",
+                Some("TOKYO"),
+                "2017-03-04",
+                AMBIGUOUS_ORDER_CONFIDENCE,
+                "an unknown place",
+            ),
+            (
+                "16/08/2017",
+                None,
+                "2017-08-16",
+                standing,
+                "a day above 12 settles it",
+            ),
+            (
+                "16/08/2017",
+                Some("WASHINGTON"),
+                "2017-08-16",
+                standing,
+                "whatever the place",
+            ),
+            ("August 3, 2017", None, "2017-08-03", standing, "a month in words"),
+        ];
+        for (line, place, value, confidence, case) in cases {
+            assert_eq!(
+                published(line, *place),
+                Some(((*value).to_owned(), *confidence)),
+                "{case}: {line} under {place:?}"
+            );
         }
     }
 

@@ -337,6 +337,9 @@ fn analyse(text: &str, content_type: ContentKind, headings: &[(Span, u8)]) -> Ex
     });
     let published_at = publication_date(
         found_dateline.as_ref().and_then(|(_, found)| found.date),
+        found_dateline
+            .as_ref()
+            .map(|(_, found)| found.dateline.place.as_str()),
         date_lines,
     );
 

@@ -1,8 +1,9 @@
 //! Tracing a passage: the statements whose versions contain it, exactly or nearly, earliest
 //! publication first, so that the first answers "where did this first appear?".
 //!
-//! Candidates come from the passage index (`W` entries: the shingle fingerprints of every
-//! version's text outside its boilerplate); shingles held by more than
+//! Candidates come from the passage index ([`Store::versions_with_fingerprint`]: the segment
+//! files and in-memory postings that list, for every shingle fingerprint of a version's text
+//! outside its boilerplate, the versions holding it); shingles held by more than
 //! [`COMMON_SHINGLE_DOCUMENTS`] versions are stock phrases and do not choose candidates (unless
 //! the passage has no other). The best [`MAX_CANDIDATES`] candidates are then read again and
 //! the passage is located in each with [`locate`]; only [`is_match`] results are answers. See

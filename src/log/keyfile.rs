@@ -1,11 +1,22 @@
 //! The log's signing key on disk: created on first start (readable by the owner only) or loaded
-//! from a configured file, in the `PRIVATE+KEY+<name>+<id>+<base64>` form of signed notes.
+//! from a configured file, in the `PRIVATE+KEY+<name>+<id>+<base64>` form of signed notes. A key
+//! file the group or others may read is refused, unless the operator allows it
+//! ([`Exposure::Allowed`]: then it is used with a warning).
 
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use super::note::NoteSigner;
+use crate::owner_only;
+
+/// Whether a signing key that others may read is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposure {
+    /// Refuse it: anyone who can read the key can sign checkpoints in the log's name.
+    Refused,
+    /// Use it, with a warning (`--allow-readable-signing-key`, e.g. for a key on a mounted
+    /// secret volume whose permissions the operator does not control).
+    Allowed,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileError {
@@ -15,7 +26,11 @@ pub enum KeyFileError {
     Create { path: String, source: std::io::Error },
     #[error("the signing key {path} is malformed: {reason}")]
     Malformed { path: String, reason: String },
-    #[error("the signing key {path} is named {found:?}, but the log's origin is {expected:?}")]
+    #[error(
+        "the signing key {path} is named {found:?}, but the log's origin is {expected:?}: this data \
+         folder's log was created with the origin {found:?}; start it with --log-origin {found:?}, \
+         or start a new log in a new data folder"
+    )]
     WrongName {
         path: String,
         found: String,
@@ -23,13 +38,34 @@ pub enum KeyFileError {
     },
     #[error("there is no signing key at {0}")]
     Missing(String),
+    #[error(
+        "the signing key {path} may be read by others (mode {mode:o}); anyone who can read it can \
+         sign checkpoints in the log's name. Run `chmod 600 {path}`, or pass \
+         --allow-readable-signing-key to use it anyway"
+    )]
+    Exposed { path: String, mode: u32 },
 }
 
-/// Loads the key at `path`, which must be named `origin`.
-pub fn load(path: &Path, origin: &str) -> Result<NoteSigner, KeyFileError> {
+/// Loads the key at `path`, which must be named `origin` and, unless `exposure` allows it, be
+/// readable by its owner only.
+pub fn load(path: &Path, origin: &str, exposure: Exposure) -> Result<NoteSigner, KeyFileError> {
     let shown = path.display().to_string();
     if !path.exists() {
         return Err(KeyFileError::Missing(shown));
+    }
+    let mode = owner_only::mode(path).map_err(|source| KeyFileError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    if mode & owner_only::SHARED_BITS != 0 {
+        match exposure {
+            Exposure::Refused => return Err(KeyFileError::Exposed { path: shown, mode }),
+            Exposure::Allowed => tracing::warn!(
+                key = %shown,
+                "THE LOG'S SIGNING KEY MAY BE READ BY OTHERS (mode {mode:o}): anyone who can read it \
+                 can sign checkpoints in the log's name; used because --allow-readable-signing-key is set"
+            ),
+        }
     }
     let text = std::fs::read_to_string(path).map_err(|source| KeyFileError::Read {
         path: shown.clone(),
@@ -49,10 +85,11 @@ pub fn load(path: &Path, origin: &str) -> Result<NoteSigner, KeyFileError> {
     Ok(signer)
 }
 
-/// Loads the key at `path`, or creates a new one named `origin` there (mode 0600, flushed).
-pub fn load_or_create(path: &Path, origin: &str) -> Result<NoteSigner, KeyFileError> {
+/// Loads the key at `path` as [`load`] does, or creates a new one named `origin` there (mode
+/// 0600, in an owner-only folder when it creates one, synced).
+pub fn load_or_create(path: &Path, origin: &str, exposure: Exposure) -> Result<NoteSigner, KeyFileError> {
     if path.exists() {
-        return load(path, origin);
+        return load(path, origin, exposure);
     }
     let shown = path.display().to_string();
     let signer = NoteSigner::generate(origin).map_err(|error| KeyFileError::Malformed {
@@ -64,17 +101,11 @@ pub fn load_or_create(path: &Path, origin: &str) -> Result<NoteSigner, KeyFileEr
         source,
     };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(create)?;
+        if !parent.exists() {
+            owner_only::create_dir(parent).map_err(create)?;
+        }
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(create)?;
-    file.write_all(format!("{}\n", signer.private_key()).as_bytes())
-        .map_err(create)?;
-    file.sync_all().map_err(create)?;
+    owner_only::write_new_file(path, &format!("{}\n", signer.private_key())).map_err(create)?;
     Ok(signer)
 }
 
@@ -87,23 +118,53 @@ mod tests {
     fn creates_once_then_loads_the_same_key() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keys/log.key");
-        let created = load_or_create(&path, "example.org/log").unwrap();
+        let created = load_or_create(&path, "example.org/log", Exposure::Refused).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let loaded = load_or_create(&path, "example.org/log").unwrap();
+        let folder = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(folder, 0o700);
+        let loaded = load_or_create(&path, "example.org/log", Exposure::Refused).unwrap();
         assert_eq!(created.verifier(), loaded.verifier());
+        let wrong = load(&path, "other.org/log", Exposure::Refused).unwrap_err();
+        assert!(matches!(wrong, KeyFileError::WrongName { .. }));
+        assert!(
+            wrong.to_string().contains("--log-origin \"example.org/log\""),
+            "says which origin the log has: {wrong}"
+        );
         assert!(matches!(
-            load(&path, "other.org/log"),
-            Err(KeyFileError::WrongName { .. })
-        ));
-        assert!(matches!(
-            load(&dir.path().join("none"), "x"),
+            load(&dir.path().join("none"), "x", Exposure::Refused),
             Err(KeyFileError::Missing(_))
         ));
         std::fs::write(&path, "not a key").unwrap();
         assert!(matches!(
-            load(&path, "example.org/log"),
+            load(&path, "example.org/log", Exposure::Refused),
             Err(KeyFileError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn a_key_others_may_read_is_refused_unless_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.key");
+        let created = load_or_create(&path, "example.org/log", Exposure::Refused).unwrap();
+        for mode in [0o644, 0o640, 0o666, 0o604] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let refused = load_or_create(&path, "example.org/log", Exposure::Refused).unwrap_err();
+            assert!(matches!(refused, KeyFileError::Exposed { .. }), "mode {mode:o}");
+            let message = refused.to_string();
+            assert!(
+                message.contains(&format!("chmod 600 {}", path.display()))
+                    && message.contains("--allow-readable-signing-key"),
+                "says what to do: {message}"
+            );
+            let allowed = load(&path, "example.org/log", Exposure::Allowed).unwrap();
+            assert_eq!(allowed.verifier(), created.verifier());
+        }
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+        load(&path, "example.org/log", Exposure::Refused).expect("owner-only is fine");
     }
 }

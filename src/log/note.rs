@@ -288,6 +288,21 @@ impl NoteVerifier {
     }
 }
 
+/// Who signed `signed_note`, by the names and hex key ids of its well-formed signature lines,
+/// whether or not they verify: to say which key a note was made with when it is not the one
+/// expected.
+pub fn signers(signed_note: &str) -> Vec<(String, String)> {
+    let Some(split) = signed_note.rfind("\n\n") else {
+        return Vec::new();
+    };
+    signed_note[split + 2..]
+        .lines()
+        .take(MAX_SIGNATURE_LINES)
+        .filter_map(|line| parse_signature_line(line).ok())
+        .map(|(name, key_id, _)| (name.to_owned(), hex::encode(key_id)))
+        .collect()
+}
+
 /// A C2SP tlog-checkpoint: the log's tree head, the text of the notes the log signs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {

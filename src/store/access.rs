@@ -1,10 +1,24 @@
 //! API keys in the store: created, listed, revoked, and checked on every authenticated
 //! request. Only the SHA-256 of each secret is stored; it is compared in constant time.
+//!
+//! # Invariants
+//! 1. **Only `create` and `revoke` write a key record** (`A(key id)`, with its name entry
+//!    `N(name)`), and only under the key ring's lock, each time flushed before it returns. A
+//!    revocation, once durable, is therefore never overwritten: authentication reads the record
+//!    and never writes it.
+//! 2. **A revocation is final**: `revoked_at`, once set, never changes, and a revoked key never
+//!    authenticates again, from the next request on.
+//! 3. **Last use is a hint kept apart**, in `U(key id)`: written by authentication at most once
+//!    a minute per key, outside the lock and not flushed. A record written by an older build may
+//!    still carry a `last_used_at` of its own; the later of the two is shown.
+//! 4. **Someone can always manage keys**: the last live admin key cannot be revoked.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
-use super::{codec, keys, Store, StoreError};
+use super::{codec, keys, StoreError};
 use crate::domain::{FieldError, KeyName, Role, Sha256, Token};
 
 /// How stale a key's recorded last use may get before a request updates it.
@@ -22,19 +36,71 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-impl Store {
+impl ApiKey {
+    /// Whether this is an admin key that is not revoked.
+    pub fn is_live_admin(&self) -> bool {
+        self.role == Role::Admin && self.revoked_at.is_none()
+    }
+}
+
+/// What a revocation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// The key is revoked: now, or before (then its first revocation time is kept).
+    Revoked(ApiKey),
+    /// No key has that name.
+    Unknown,
+    /// The key is the last live admin key; revoking it would leave no one able to manage keys,
+    /// so it was kept.
+    LastAdmin(ApiKey),
+}
+
+impl Revocation {
+    /// Why the last live admin key named `name` is kept, and what to do instead.
+    pub fn last_admin_refusal(name: &KeyName) -> String {
+        format!(
+            "{name} is the last live admin key: revoking it would leave no one able to manage keys. \
+             Create another admin key first (provenance keys create --name NAME --role admin), \
+             then revoke this one"
+        )
+    }
+}
+
+/// The API keys of a registry: the `A`, `N` and `U` entries of its tree.
+pub struct KeyRing {
+    db: sled::Db,
+    tree: sled::Tree,
+    /// Serializes the writers of key records (creation and revocation), so that a name is taken
+    /// once and the last-admin check sees every revocation.
+    lock: Mutex<()>,
+}
+
+impl KeyRing {
+    pub(super) fn new(db: sled::Db, tree: sled::Tree) -> Self {
+        Self {
+            db,
+            tree,
+            lock: Mutex::new(()),
+        }
+    }
+
+    /// Opens the keys of the registry in `path` alone, without its log: what managing keys on a
+    /// stopped data folder needs. On a new folder this creates the store but not the log, whose
+    /// origin and signing key the first `serve` (or `import`) chooses.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let (db, tree) = super::open_registry(path)?;
+        Ok(Self::new(db, tree))
+    }
+
     /// Creates a key; returns it with the token to hand to its holder once. A taken name is
     /// refused (inner `Err`). Durable when it returns.
-    pub fn create_key(
+    pub fn create(
         &self,
         name: KeyName,
         role: Role,
         now: DateTime<Utc>,
     ) -> Result<Result<(ApiKey, String), FieldError>, StoreError> {
-        let _writer = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _writer = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
         if self.tree.contains_key(keys::api_key_name(name.as_ref()))? {
             return Ok(Err(FieldError::new(
                 "name",
@@ -63,37 +129,48 @@ impl Store {
         Ok(Ok((key, text)))
     }
 
-    /// Every key, revoked ones included, by name.
-    pub fn api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
+    /// Every key, revoked ones included, by name, with its last use.
+    pub fn list(&self) -> Result<Vec<ApiKey>, StoreError> {
         let mut all = self
             .tree
             .scan_prefix([keys::API_KEY])
-            .map(|entry| codec::decode::<ApiKey>("API key", &entry?.1))
+            .map(|entry| {
+                let key = codec::decode::<ApiKey>("API key", &entry?.1)?;
+                self.with_last_use(key)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         all.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(all)
     }
 
-    /// Revokes the key named `name` at once; `None` when there is no such key. Durable when it
-    /// returns. Revoking a revoked key keeps its first revocation time.
-    pub fn revoke_key(&self, name: &KeyName, now: DateTime<Utc>) -> Result<Option<ApiKey>, StoreError> {
-        let _writer = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(mut key) = self.api_key_named(name)? else {
-            return Ok(None);
+    /// Revokes the key named `name` at once, unless it is the last live admin key. Durable when
+    /// it returns. Revoking a revoked key keeps its first revocation time.
+    pub fn revoke(&self, name: &KeyName, now: DateTime<Utc>) -> Result<Revocation, StoreError> {
+        let _writer = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(mut key) = self.named(name)? else {
+            return Ok(Revocation::Unknown);
         };
-        if key.revoked_at.is_none() {
-            key.revoked_at = Some(now);
-            self.tree
-                .insert(keys::api_key(&key.key_id), codec::encode(&key)?)?;
-            self.db.flush()?;
+        if key.revoked_at.is_some() {
+            return Ok(Revocation::Revoked(self.with_last_use(key)?));
         }
-        Ok(Some(key))
+        if key.is_live_admin() {
+            let other_admins = self
+                .list()?
+                .iter()
+                .filter(|other| other.is_live_admin() && other.key_id != key.key_id)
+                .count();
+            if other_admins == 0 {
+                return Ok(Revocation::LastAdmin(key));
+            }
+        }
+        key.revoked_at = Some(now);
+        self.tree
+            .insert(keys::api_key(&key.key_id), codec::encode(&key)?)?;
+        self.db.flush()?;
+        Ok(Revocation::Revoked(self.with_last_use(key)?))
     }
 
-    fn api_key_named(&self, name: &KeyName) -> Result<Option<ApiKey>, StoreError> {
+    fn named(&self, name: &KeyName) -> Result<Option<ApiKey>, StoreError> {
         let Some(key_id) = self.tree.get(keys::api_key_name(name.as_ref()))? else {
             return Ok(None);
         };
@@ -103,25 +180,38 @@ impl Store {
             .transpose()
     }
 
+    /// The key's last use: the later of its record's (from older builds) and its `U` entry's.
+    fn with_last_use(&self, mut key: ApiKey) -> Result<ApiKey, StoreError> {
+        let recorded = self
+            .tree
+            .get(keys::api_key_last_use(&key.key_id))?
+            .map(|bytes| codec::decode::<DateTime<Utc>>("key's last use", &bytes))
+            .transpose()?;
+        key.last_used_at = key.last_used_at.max(recorded);
+        Ok(key)
+    }
+
     /// The live key a token belongs to, or `None` for an unknown, revoked or wrong token. Records
-    /// the key's last use (to the minute, not flushed: it is a hint, not a record).
+    /// the key's last use (to the minute, not flushed: it is a hint, not a record) in its own
+    /// entry, never in the key record (invariant 1).
     pub fn authenticate(&self, token: &Token, now: DateTime<Utc>) -> Result<Option<ApiKey>, StoreError> {
         let Some(bytes) = self.tree.get(keys::api_key(&token.key_id))? else {
             return Ok(None);
         };
-        let mut key: ApiKey = codec::decode("API key", &bytes)?;
+        let key: ApiKey = codec::decode("API key", &bytes)?;
         if !constant_time_eq(key.secret_sha256.as_bytes(), token.secret_sha256.as_bytes())
             || key.revoked_at.is_some()
         {
             return Ok(None);
         }
+        let mut key = self.with_last_use(key)?;
         if key
             .last_used_at
             .is_none_or(|last| now - last >= LAST_USE_RESOLUTION)
         {
             key.last_used_at = Some(now);
             self.tree
-                .insert(keys::api_key(&key.key_id), codec::encode(&key)?)?;
+                .insert(keys::api_key_last_use(&key.key_id), codec::encode(&now)?)?;
         }
         Ok(Some(key))
     }

@@ -18,6 +18,7 @@
 //! | `K` | the latest signed checkpoint (a signed note), for the tree of all `L` entries |
 //! | `A` ‖ key id (16 hex) | API key record (codec): name, role, SHA-256 of the secret, times |
 //! | `N` ‖ key name | key id of the key of that name |
+//! | `U` ‖ key id (16 hex) | the key's last use (codec, RFC 3339 time): a hint, kept apart from the record |
 //!
 //! The passage index is not in the tree: it is a set of segment files beside it (see
 //! [`super::postings`]), which name versions by their journal sequence number.
@@ -46,6 +47,7 @@ pub const NODE: u8 = b'T';
 pub const CHECKPOINT_KEY: &[u8] = b"K";
 pub const API_KEY: u8 = b'A';
 pub const API_KEY_NAME: u8 = b'N';
+pub const API_KEY_LAST_USE: u8 = b'U';
 
 fn key(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
@@ -111,6 +113,10 @@ pub fn api_key(key_id: &str) -> Vec<u8> {
 
 pub fn api_key_name(name: &str) -> Vec<u8> {
     key(&[&[API_KEY_NAME], name.as_bytes()])
+}
+
+pub fn api_key_last_use(key_id: &str) -> Vec<u8> {
+    key(&[&[API_KEY_LAST_USE], key_id.as_bytes()])
 }
 
 /// The value of a journal entry: the version it records.

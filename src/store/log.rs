@@ -59,10 +59,28 @@ impl NodeSource for WithPending<'_> {
     }
 }
 
-/// Reads and checks a signed checkpoint.
+/// Reads and checks a signed checkpoint. One that another key signed is refused with the
+/// origin and key it was made with, and what to do.
 pub fn open_checkpoint(verifier: &NoteVerifier, signed: &str, what: &str) -> Result<Checkpoint, StoreError> {
     let text = verifier.verify(signed).map_err(|error| {
-        StoreError::Integrity(format!("{what} does not verify with the log's key: {error}"))
+        let origin = signed.lines().next().unwrap_or_default();
+        let signers: Vec<String> = crate::log::note::signers(signed)
+            .into_iter()
+            .map(|(name, key_id)| format!("{name:?} (key id {key_id})"))
+            .collect();
+        StoreError::Integrity(format!(
+            "{what} does not verify with the log's key {} (key id {}): {error}. It is a checkpoint of \
+             the log {origin:?}, signed by {}: this data folder's log was created with that origin and \
+             key. Start it with --log-origin {origin:?} and the --signing-key it was created with, or \
+             start a new log in a new data folder",
+            verifier.name(),
+            hex::encode(verifier.key_id()),
+            if signers.is_empty() {
+                "no key it names".to_owned()
+            } else {
+                signers.join(", ")
+            }
+        ))
     })?;
     Checkpoint::parse(text).map_err(|error| StoreError::Integrity(format!("{what} is malformed: {error}")))
 }
@@ -194,7 +212,7 @@ impl Drop for Witness {
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let staging = path.with_extension("tmp");
-    let mut file = std::fs::File::create(&staging)?;
+    let mut file = crate::owner_only::create_file(&staging)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
     std::fs::rename(&staging, path)?;

@@ -30,6 +30,10 @@
 //!
 //! A reader may see a version whose flush is still under way; it is acknowledged to its writer
 //! only once durable. [`Store::audit`] checks invariants 1 to 7 over the whole store.
+//!
+//! The API keys (`A`, `N`, `U`) have invariants of their own, in [`access`]. The store's folder
+//! and every file in it are readable by their owner only ([`crate::owner_only`]); one process at
+//! a time may open it ([`StoreError::InUse`]).
 
 mod access;
 mod codec;
@@ -39,7 +43,7 @@ mod log;
 mod postings;
 mod tiles;
 
-pub use access::ApiKey;
+pub use access::{ApiKey, KeyRing, Revocation};
 pub use postings::DEFAULT_SEGMENT_VERSIONS;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -83,6 +87,12 @@ pub enum StoreError {
     Signing(String),
     #[error("only {available} bytes are free on the store's disk; writes stop below {reserve}")]
     ReserveReached { available: u64, reserve: u64 },
+    #[error(
+        "the data folder {} is in use by another process, most likely a running `provenance serve` \
+         (one process at a time may open a data folder)",
+        .0.display()
+    )]
+    InUse(std::path::PathBuf),
 }
 
 impl From<std::io::Error> for StoreError {
@@ -210,11 +220,14 @@ pub struct Store {
     reserve: AtomicU64,
     /// Which versions hold each shingle fingerprint (the passage index).
     passages: postings::PassageIndex,
+    /// The API keys, written under a lock of their own (see [`access`]).
+    keys: access::KeyRing,
 }
 
-/// A version's proof of inclusion in the log, against the latest signed checkpoint.
+/// A version's proof of inclusion in the log, against the latest signed checkpoint: what the
+/// API serves as a proof bundle (`api::model::ProofBundle`, its wire form).
 #[derive(Debug, Clone)]
-pub struct ProofBundle {
+pub struct VersionProof {
     pub version: Version,
     pub leaf: Vec<u8>,
     pub tree_size: u64,
@@ -232,34 +245,14 @@ impl Store {
 
     /// [`Store::open`] with `options`.
     pub fn open_with(path: &Path, signer: NoteSigner, options: StoreOptions) -> Result<Self, StoreError> {
-        let db = sled::Config::new().path(path).open()?;
-        let tree = db.open_tree("registry")?;
-        match tree.get(keys::FORMAT_KEY)? {
-            Some(marker) if marker.as_ref() == keys::FORMAT_MARKER => {}
-            Some(marker) => {
-                return Err(StoreError::Incompatible(format!(
-                    "{} holds a registry of format {:?}, which this build does not read",
-                    path.display(),
-                    String::from_utf8_lossy(&marker)
-                )))
-            }
-            None if tree.is_empty() => {
-                tree.insert(keys::FORMAT_KEY, keys::FORMAT_MARKER)?;
-                db.flush()?;
-            }
-            None => {
-                return Err(StoreError::Incompatible(format!(
-                    "{} holds data without a format marker",
-                    path.display()
-                )))
-            }
-        }
+        let (db, tree) = open_registry(path)?;
         let verifier = signer.verifier();
         let witness = log::Witness::start(path, 0);
         let stored = journal_len(&tree)?;
         let (passages, indexed) =
             postings::PassageIndex::open(path, stored, options.passage_segment_versions, db.clone())?;
         let store = Self {
+            keys: access::KeyRing::new(db.clone(), tree.clone()),
             db,
             tree,
             write_lock: Mutex::new(()),
@@ -350,6 +343,11 @@ impl Store {
     /// process restarts; stopping writes short of that keeps reads working.
     pub fn keep_free(&self, bytes: u64) {
         self.reserve.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Whether the disk holding the store has the free space writes need.
+    pub fn has_free_space(&self) -> bool {
+        self.check_reserve().is_ok()
     }
 
     fn check_reserve(&self) -> Result<(), StoreError> {
@@ -492,7 +490,7 @@ impl Store {
     /// content and metadata at its recorded time would have produced (same number, same
     /// `changed`, hash of the bytes), so that a tampered or reordered export is refused. The
     /// normalized hash and passage entries are derived data: they are computed anew.
-    /// Not flushed: call [`Store::flush`] when the import is complete.
+    /// Not flushed: call [`Store::finish_import`] when the import is complete.
     pub fn import(&self, version: &Version, content: &[u8]) -> Result<Result<(), String>, StoreError> {
         let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
         let Ok(text) = String::from_utf8(content.to_vec()) else {
@@ -546,6 +544,39 @@ impl Store {
     /// Whether the store holds no version at all.
     pub fn is_empty(&self) -> Result<bool, StoreError> {
         Ok(self.journal_len()? == 0)
+    }
+
+    /// [`KeyRing::create`] on this registry's keys.
+    pub fn create_key(
+        &self,
+        name: crate::domain::KeyName,
+        role: crate::domain::Role,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(ApiKey, String), FieldError>, StoreError> {
+        self.keys.create(name, role, now)
+    }
+
+    /// [`KeyRing::list`] of this registry's keys.
+    pub fn api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
+        self.keys.list()
+    }
+
+    /// [`KeyRing::revoke`] on this registry's keys.
+    pub fn revoke_key(
+        &self,
+        name: &crate::domain::KeyName,
+        now: DateTime<Utc>,
+    ) -> Result<Revocation, StoreError> {
+        self.keys.revoke(name, now)
+    }
+
+    /// [`KeyRing::authenticate`] against this registry's keys.
+    pub fn authenticate(
+        &self,
+        token: &crate::domain::Token,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ApiKey>, StoreError> {
+        self.keys.authenticate(token, now)
     }
 
     /// Flushes everything written so far to disk.
@@ -662,7 +693,7 @@ impl Store {
 
     /// Everything needed to verify version `n` of statement `id` offline: the record, its leaf,
     /// its inclusion proof and the signed checkpoint the proof leads to.
-    pub fn proof_bundle(&self, id: &StatementId, n: VersionNo) -> Result<Option<ProofBundle>, StoreError> {
+    pub fn proof_bundle(&self, id: &StatementId, n: VersionNo) -> Result<Option<VersionProof>, StoreError> {
         let Some(version) = self.version(id, n)? else {
             return Ok(None);
         };
@@ -671,7 +702,7 @@ impl Store {
 
     /// The proof bundles of `versions`, in the same order, all against the one latest signed
     /// checkpoint (read and verified once).
-    pub fn proof_bundles(&self, versions: Vec<Version>) -> Result<Vec<ProofBundle>, StoreError> {
+    pub fn proof_bundles(&self, versions: Vec<Version>) -> Result<Vec<VersionProof>, StoreError> {
         let (checkpoint, parsed) = self.latest_checkpoint()?;
         let tree_size = parsed.size;
         versions
@@ -689,7 +720,7 @@ impl Store {
                     .to_vec();
                 let inclusion_proof =
                     merkle::inclusion_proof(&log::TreeNodes(&self.tree), version.log_index, tree_size)?;
-                Ok(ProofBundle {
+                Ok(VersionProof {
                     version,
                     leaf,
                     tree_size,
@@ -1187,6 +1218,49 @@ fn matching_entries(version: &Version) -> [Vec<u8>; 2] {
         keys::digest_entry(keys::HASH, &version.sha256, id, n),
         keys::digest_entry(keys::NORMALIZED, &version.normalized_sha256, id, n),
     ]
+}
+
+/// Opens the registry tree in the folder `path` (created owner-only when missing), checking its
+/// format marker, which a new registry gets. A folder another process holds is
+/// [`StoreError::InUse`].
+fn open_registry(path: &Path) -> Result<(sled::Db, sled::Tree), StoreError> {
+    crate::owner_only::create_dir(path)?;
+    let db = sled::Config::new().path(path).open().map_err(|error| {
+        if is_lock_conflict(&error) {
+            StoreError::InUse(path.to_owned())
+        } else {
+            StoreError::Sled(error)
+        }
+    })?;
+    let tree = db.open_tree("registry")?;
+    match tree.get(keys::FORMAT_KEY)? {
+        Some(marker) if marker.as_ref() == keys::FORMAT_MARKER => {}
+        Some(marker) => {
+            return Err(StoreError::Incompatible(format!(
+                "{} holds a registry of format {:?}, which this build does not read",
+                path.display(),
+                String::from_utf8_lossy(&marker)
+            )))
+        }
+        None if tree.is_empty() => {
+            tree.insert(keys::FORMAT_KEY, keys::FORMAT_MARKER)?;
+            db.flush()?;
+        }
+        None => {
+            return Err(StoreError::Incompatible(format!(
+                "{} holds data without a format marker",
+                path.display()
+            )))
+        }
+    }
+    crate::owner_only::restrict_contents(path)?;
+    Ok((db, tree))
+}
+
+/// Whether sled failed to open a folder because another process has it open: sled takes an
+/// exclusive lock on its `db` file and reports failing to get it as an I/O error of this text.
+fn is_lock_conflict(error: &sled::Error) -> bool {
+    matches!(error, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
 }
 
 /// How many versions the registry tree holds: the sequence number the next version gets.

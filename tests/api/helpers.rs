@@ -32,6 +32,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     settings.rate_limit_ip = 0;
     // Small passage segments, so that the tests search segment files and merges too.
     settings.passage_segment_versions = 4;
+    // Tests make their keys themselves; the first-start admin key is tested on its own.
+    settings.no_admin_key_file = true;
     adjust(&mut settings);
     let app = Application::build(&settings).expect("the service builds");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -12,6 +12,7 @@ mod errors;
 mod extraction;
 mod helpers;
 mod ingest;
+mod keys;
 mod listing;
 mod log;
 mod passages;

@@ -151,7 +151,23 @@ async fn hash_lookup_finds_every_version_with_the_text() {
 }
 
 #[tokio::test]
-async fn health_answers() {
+async fn health_reads_the_store() {
     let app = spawn_app().await;
-    assert_eq!(app.get_json("/healthz").await, json!({"status": "ok"}));
+    assert_eq!(
+        app.get_json("/healthz").await,
+        json!({"status": "ok", "log_size": 0, "accepting_writes": true})
+    );
+    app.ingest_ok(
+        &statement("https://example.org/health", "Text."),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(app.get_json("/healthz").await["log_size"], 1);
+
+    let full = crate::helpers::spawn_app_with(|settings| settings.min_free_bytes = u64::MAX).await;
+    assert_eq!(
+        full.get_json("/healthz").await,
+        json!({"status": "ok", "log_size": 0, "accepting_writes": false}),
+        "a full disk stops writes, not the service"
+    );
 }

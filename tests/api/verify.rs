@@ -28,6 +28,11 @@ async fn current_superseded_normalized_and_unknown() {
 
     let current = verify(&app, &json!({"content": EDITED})).await;
     assert_eq!(current["verdict"], "current");
+    assert_eq!(
+        current["summary"],
+        "current at 1 statement holding this text: the current wording at https://cojustice.example/release (version 2)"
+    );
+    assert_eq!(current["statements"][0]["verdict"], "current");
     assert_eq!(current["sha256"], independent_sha256(EDITED.as_bytes()));
     assert_eq!(current["matches"][0]["version"], 2);
     assert_eq!(current["matches"][0]["replaced_by"], Value::Null);
@@ -57,8 +62,15 @@ async fn current_superseded_normalized_and_unknown() {
     assert_eq!(normalized["matches"][0]["verdict"], "normalized_match");
     assert_eq!(normalized["normalized_sha256"], v1["normalized_sha256"]);
 
+    assert_eq!(
+        normalized["statements"][0]["current"], false,
+        "version 2 changed the text"
+    );
+
     let unknown = verify(&app, &json!({"content": "Something nobody registered."})).await;
     assert_eq!(unknown["verdict"], "unknown");
+    assert_eq!(unknown["statements"], json!([]));
+    assert_eq!(unknown["summary"], "not in the registry");
     assert_eq!(unknown["matches"], json!([]));
 
     let by_hash = verify(&app, &json!({"sha256": independent_sha256(ORIGINAL.as_bytes())})).await;
@@ -125,7 +137,44 @@ async fn every_statement_holding_the_text_is_listed_and_the_claimed_one_is_judge
         &json!({"content": ORIGINAL, "source_url": "https://faith.example/repost"}),
     )
     .await;
-    assert_eq!(answer["verdict"], "current", "current at the release's own URL");
+    // Current at the release's own URL, edited at the repost: the headline must not say
+    // "current", and says where the wording moved on.
+    assert_eq!(answer["verdict"], "superseded", "{answer}");
+    let statements = answer["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), 2, "{answer}");
+    let standing = |id: &Value| {
+        statements
+            .iter()
+            .find(|standing| &standing["statement_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let at_release = standing(&first["statement_id"]);
+    assert_eq!(
+        (
+            &at_release["verdict"],
+            &at_release["current"],
+            &at_release["versions"],
+            &at_release["replaced_by"]
+        ),
+        (&json!("current"), &json!(true), &json!([1]), &Value::Null)
+    );
+    let at_repost = standing(&syndicated["statement_id"]);
+    assert_eq!(
+        (
+            &at_repost["verdict"],
+            &at_repost["current"],
+            &at_repost["latest_version"]
+        ),
+        (&json!("superseded"), &json!(false), &json!(2))
+    );
+    assert_eq!(at_repost["replaced_by"]["version"], 2);
+    let summary = answer["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("superseded at 1 of 2 statements holding this text: a superseded wording at https://faith.example/repost (version 1; replaced by version 2, ingested ")
+            && summary.ends_with("the current wording at https://cojustice.example/release (version 1)"),
+        "{summary}"
+    );
     let matched: Vec<(Value, Value)> = answer["matches"]
         .as_array()
         .unwrap()
