@@ -3,6 +3,7 @@
 
 pub mod access;
 mod body;
+mod canonical;
 mod diff;
 mod extract;
 mod hashes;
