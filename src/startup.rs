@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::api::access::{check_access, AccessPolicy};
+use crate::api::headers::security_headers;
 use crate::api::{self, BodyLimit};
 use crate::config::{LogSettings, Settings};
 use crate::extract::{extract, ContentKind};
@@ -65,6 +66,7 @@ impl Application {
             App::new()
                 .wrap(middleware::from_fn(check_access))
                 .wrap(cors)
+                .wrap(middleware::from_fn(security_headers))
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms").log_target("provenance::http"))
                 .app_data(app_store.clone())
                 .app_data(limit.clone())

@@ -7,6 +7,7 @@ mod canonical;
 mod diff;
 mod extract;
 mod hashes;
+pub mod headers;
 mod health;
 mod keys;
 mod log;

@@ -10,6 +10,7 @@ mod diff;
 mod docs;
 mod errors;
 mod extraction;
+mod headers;
 mod helpers;
 mod ingest;
 mod listing;
