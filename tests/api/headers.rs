@@ -22,7 +22,11 @@ async fn dump_dom(url: &str) -> String {
         .await
         .expect("Chromium finishes")
         .expect("Chromium is installed (scripts/setup/20-chromium.sh)");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -40,7 +44,8 @@ hold its ground.</p><script>document.body.setAttribute('data-script-ran', docume
 </script><img src=x onerror=\"document.body.setAttribute('data-handler-ran', 'yes')\"></body></html>";
 
 async fn ingest_page(app: &TestApp) -> serde_json::Value {
-    let body = json!({"source_url": "https://example.org/xss", "content": STORED_PAGE, "content_type": "text/html"});
+    let body =
+        json!({"source_url": "https://example.org/xss", "content": STORED_PAGE, "content_type": "text/html"});
     app.ingest_ok(&body, StatusCode::CREATED).await
 }
 
@@ -82,7 +87,11 @@ async fn every_response_carries_the_security_headers() {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(header(&refused, "x-content-type-options"), "nosniff", "a refusal too");
+    assert_eq!(
+        header(&refused, "x-content-type-options"),
+        "nosniff",
+        "a refusal too"
+    );
 }
 
 #[tokio::test]
@@ -103,22 +112,35 @@ async fn stored_html_is_served_sandboxed_and_byte_for_byte() {
     let digest = header(&response, "repr-digest").to_owned();
     let bytes = response.bytes().await.unwrap();
     assert_eq!(bytes.as_ref(), STORED_PAGE.as_bytes(), "the bytes are unchanged");
-    assert_eq!(independent_sha256(&bytes), record["sha256"], "and so is their hash");
+    assert_eq!(
+        independent_sha256(&bytes),
+        record["sha256"],
+        "and so is their hash"
+    );
     use base64::Engine;
     let sha = hex::decode(record["sha256"].as_str().unwrap()).unwrap();
     let encoded = base64::engine::general_purpose::STANDARD.encode(sha);
     assert_eq!(digest, format!("sha-256=:{encoded}:"));
 
     let dom = dump_dom(&format!("{}{path}", app.address)).await;
-    assert!(dom.contains("hold its ground"), "Chromium rendered the page: {dom}");
+    assert!(
+        dom.contains("hold its ground"),
+        "Chromium rendered the page: {dom}"
+    );
     // The script and the handler would set attributes on <body>: it is left as stored.
-    assert!(dom.contains("<body><p>"), "the stored script or handler ran: {dom}");
+    assert!(
+        dom.contains("<body><p>"),
+        "the stored script or handler ran: {dom}"
+    );
 }
 
 #[tokio::test]
 async fn the_docs_page_still_renders_under_its_policy() {
     let app = spawn_app().await;
     let dom = dump_dom(&format!("{}/docs/", app.address)).await;
-    assert!(dom.contains("opblock"), "Swagger UI rendered the operations: {dom}");
+    assert!(
+        dom.contains("opblock"),
+        "Swagger UI rendered the operations: {dom}"
+    );
     assert!(dom.contains("/v1/statements/{statement_id}/diff"), "{dom}");
 }
