@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToResponse, ToSchema};
 
+use super::body::BoundedList;
 use super::problem::Problem;
 use crate::domain::{
     leaf_bytes, Contact, Content, ContentType, Draft, Email, Field, FieldError, FieldErrors, FieldSources,
@@ -59,8 +60,8 @@ pub struct IngestRequest {
     #[schema(schema_with = super::schemas::published_at)]
     pub published_at: Option<String>,
     /// Media contacts named by the statement (at most 50).
-    #[schema(max_items = 50)]
-    pub media_contacts: Option<Vec<ContactInput>>,
+    #[schema(value_type = Option<Vec<ContactInput>>, max_items = 50)]
+    pub media_contacts: Option<BoundedList<ContactInput, MAX_CONTACTS>>,
 }
 
 /// A media contact as sent by a client: at least one field, not null.
@@ -134,14 +135,20 @@ impl IngestRequest {
             PublishedAt::parse("published_at", raw)
         }));
         let contacts_sent = self.media_contacts.is_some();
-        let contacts = self.media_contacts.unwrap_or_default();
-        if contacts.len() > MAX_CONTACTS {
+        let mut contacts = self
+            .media_contacts
+            .map(|list| (list.items, list.len))
+            .unwrap_or_default();
+        if contacts.1 > MAX_CONTACTS {
+            // The count first: the contacts of a list that is too long are not read at all.
             errors.push(FieldError::new(
                 "media_contacts",
-                format!("must list at most {MAX_CONTACTS} contacts"),
+                format!("must list at most {MAX_CONTACTS} contacts ({} sent)", contacts.1),
             ));
+            contacts.0.clear();
         }
         let media_contacts: Vec<Contact> = contacts
+            .0
             .into_iter()
             .enumerate()
             .filter_map(|(i, contact)| {
