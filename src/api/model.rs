@@ -46,13 +46,13 @@ pub struct IngestRequest {
     /// The statement's headline (at most 1000 characters).
     #[schema(
         max_length = 1000,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub title: Option<String>,
     /// Who published the statement (at most 300 characters).
     #[schema(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub publisher: Option<String>,
     /// Publication date as the source gives it: a date (`2017-08-16`) or an RFC 3339 date-time
@@ -71,13 +71,13 @@ pub struct ContactInput {
     /// A person's name (at most 300 characters).
     #[schema(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub name: Option<String>,
     /// An organization or office (at most 300 characters).
     #[schema(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub organization: Option<String>,
     /// A phone number as written: 3 to 20 digits, with optional `+ - . ( ) /`, spaces, `ext.`.
@@ -90,7 +90,7 @@ pub struct ContactInput {
     /// An e-mail address (at most 254 characters).
     #[schema(
         max_length = 254,
-        pattern = r#"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@.\s\x00-\x1f\x7f-\x9f][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@.\s\x00-\x1f\x7f-\x9f]$"#,
+        pattern = r#"^[^@\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]+@[^@.\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^@\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*\.[^@\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^@.\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]$"#,
         example = "media@aclu.org"
     )]
     pub email: Option<String>,
@@ -152,7 +152,9 @@ impl IngestRequest {
             .into_iter()
             .enumerate()
             .filter_map(|(i, contact)| {
-                errors.take(parse_contact(contact).map_err(|e| e.within(&format!("media_contacts[{i}]"))))
+                errors.take(
+                    parse_contact(contact, false).map_err(|e| e.within(&format!("media_contacts[{i}]"))),
+                )
             })
             .collect();
         errors.into_result()?;
@@ -219,17 +221,24 @@ fn optional<T>(
     value.as_deref().map(parse).transpose()
 }
 
-fn parse_contact(input: ContactInput) -> Result<Contact, FieldError> {
+/// Parses a contact a client sent, or (`recorded`) one read back from a version record, which
+/// may hold the characters inputs no longer take (see [`Text::parse_recorded`]).
+fn parse_contact(input: ContactInput, recorded: bool) -> Result<Contact, FieldError> {
     let text = |field: &str, value: Option<String>| {
-        optional(value, |raw| {
-            Text::parse(field, raw, crate::domain::MAX_CONTACT_TEXT_CHARS)
+        optional(value, |raw| match recorded {
+            false => Text::parse(field, raw, crate::domain::MAX_CONTACT_TEXT_CHARS),
+            true => Text::parse_recorded(field, raw, crate::domain::MAX_CONTACT_TEXT_CHARS),
         })
+    };
+    let email = |raw: &str| match recorded {
+        false => Email::parse("email", raw),
+        true => Email::parse_recorded("email", raw),
     };
     Contact::new(
         text("name", input.name)?,
         text("organization", input.organization)?,
         optional(input.phone, |raw| Phone::parse("phone", raw))?,
-        optional(input.email, |raw| Email::parse("email", raw))?,
+        optional(input.email, email)?,
     )
 }
 
@@ -441,7 +450,7 @@ impl TryFrom<&VersionRecord> for Version {
         let text = |field: &str, value: &Option<String>, max| {
             value
                 .as_deref()
-                .map(|raw| Text::parse(field, raw, max))
+                .map(|raw| Text::parse_recorded(field, raw, max))
                 .transpose()
         };
         let statement_id = errors.take(StatementId::parse("statement_id", &record.statement_id));
@@ -472,7 +481,7 @@ impl TryFrom<&VersionRecord> for Version {
                     phone: contact.phone.clone(),
                     email: contact.email.clone(),
                 };
-                errors.take(parse_contact(input).map_err(|e| e.within(&format!("media_contacts[{i}]"))))
+                errors.take(parse_contact(input, true).map_err(|e| e.within(&format!("media_contacts[{i}]"))))
             })
             .collect();
         let ingested_at = errors.take(
@@ -594,7 +603,7 @@ pub struct ListStatementsQuery {
     /// Publisher name, compared case-insensitively with white space folded.
     #[param(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub publisher: Option<String>,
     /// Earliest publication date (`YYYY-MM-DD`, inclusive), in the source's own offset.
@@ -607,7 +616,7 @@ pub struct ListStatementsQuery {
     /// number (compared by digits only).
     #[param(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub contact: Option<String>,
     /// Page size, 1 to 200 (larger values are capped); 50 by default.

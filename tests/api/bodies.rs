@@ -117,6 +117,44 @@ async fn a_key_given_twice_is_refused_naming_it() {
 }
 
 #[tokio::test]
+async fn bidi_controls_and_zero_width_spaces_are_refused_in_names() {
+    let app = spawn_app().await;
+    let cases = [
+        (json!({"title": "ACLU Statement\u{202E}txt.exe"}), "title"),
+        (json!({"publisher": "AC\u{200B}LU"}), "publisher"),
+        (
+            json!({"media_contacts": [{"name": "\u{2066}Ryan Karerat\u{2069}"}]}),
+            "media_contacts[0].name",
+        ),
+        (
+            json!({"media_contacts": [{"organization": "ACLU\u{FEFF}"}]}),
+            "media_contacts[0].organization",
+        ),
+        (
+            json!({"media_contacts": [{"email": "media\u{200B}@aclu.org"}]}),
+            "media_contacts[0].email",
+        ),
+    ];
+    for (fields, field) in cases {
+        let mut body = statement("https://example.org/bidi", "MIAMI — A statement.");
+        body.as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        let problem = assert_problem(app.ingest(&body).await, StatusCode::UNPROCESSABLE_ENTITY, field).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("invisible"),
+            "{problem}"
+        );
+    }
+    assert_eq!(app.statement_count().await, 0);
+    // Joiners and direction marks are kept: Persian names and emoji sequences need them.
+    let mut body = statement("https://example.org/bidi", "MIAMI — A statement.");
+    body["publisher"] = json!("مهدی\u{200C}زاده");
+    let record = app.ingest_ok(&body, StatusCode::CREATED).await;
+    assert_eq!(record["publisher"], "مهدی\u{200C}زاده");
+}
+
+#[tokio::test]
 async fn a_raw_copy_is_read_in_its_declared_charset() {
     let app = spawn_app().await;
     let text = "MIAMI — “We urge others to hold their ground,” said the café’s owner.";
