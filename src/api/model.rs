@@ -649,13 +649,13 @@ pub struct Health {
 
 /// The request is malformed: bad JSON syntax, or a bad path or query parameter.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:bad-request", "title": "The request is malformed", "status": 400, "detail": "statement_id: must be a statement id: 32 lowercase hexadecimal digits", "field": "statement_id", "errors": [{"field": "statement_id", "detail": "must be a statement id: 32 lowercase hexadecimal digits"}]}))]
 pub struct BadRequestProblem(pub Problem);
 
 /// A field of the request body is missing or invalid, or the given `sha256` does not match
 /// the content; nothing was stored.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:invalid-field", "title": "A field of the request is invalid", "status": 422, "detail": "source_url: must use the http or https scheme", "field": "source_url", "errors": [{"field": "source_url", "detail": "must use the http or https scheme"}]}))]
 pub struct InvalidProblem(pub Problem);
 
 /// The error responses of a POST that only reads (`/v1/extract`, `/v1/verify`,
@@ -711,34 +711,34 @@ fn problem_responses(statuses: &[(&str, &str)]) -> ProblemResponses {
 
 /// No such resource: statement, version, key, or tree size or entry of the log.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:not-found", "title": "No such resource", "status": 404, "detail": "no statement has the id 5d0c9b7e1f2a3b4c5d6e7f8091a2b3c4"}))]
 pub struct NotFoundProblem(pub Problem);
 
 /// The body is larger than the configured limit (`--max-body-bytes`); nothing was stored.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:too-large", "title": "The request body is too large", "status": 413, "detail": "the request body is larger than 4194304 bytes", "field": "body"}))]
 pub struct TooLargeProblem(pub Problem);
 
 /// The body is not `application/json`; nothing was stored.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:unsupported-media-type", "title": "Unsupported media type", "status": 415, "detail": "the request body must be sent as application/json", "field": "Content-Type"}))]
 pub struct UnsupportedMediaTypeProblem(pub Problem);
 
 /// The source URL's statement id is taken by another URL, or the statement has reached the
 /// maximum number of versions; nothing was stored.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:conflict", "title": "The request conflicts with stored data", "status": 409, "detail": "a key named newsroom-desk exists already"}))]
 pub struct ConflictProblem(pub Problem);
 
 /// The disk (or the service's share of it) is full; nothing was acknowledged. Reads keep
 /// working.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:insufficient-storage", "title": "The registry has no room to store data", "status": 507, "detail": "only 52428800 bytes are free on the store's disk; writes stop below 67108864"}))]
 pub struct InsufficientStorageProblem(pub Problem);
 
 /// The store failed; nothing was acknowledged. Retry later.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:unavailable", "title": "The registry cannot store data right now", "status": 503, "detail": "the registry could not complete the request; it has been logged"}))]
 pub struct UnavailableProblem(pub Problem);
 
 /// The format tag of proof bundles.
@@ -910,15 +910,15 @@ pub struct KeyList {
 
 /// No API key, or an unknown or revoked one (`WWW-Authenticate: Bearer`); nothing was changed.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:unauthorized", "title": "A valid API key is needed", "status": 401, "detail": "the API key is unknown or revoked", "field": "Authorization"}))]
 pub struct UnauthorizedProblem(pub Problem);
 
 /// The key's role does not allow this; nothing was changed.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:forbidden", "title": "The API key's role does not allow this", "status": 403, "detail": "the key newsroom-desk has the role writer; this needs admin", "field": "Authorization"}))]
 pub struct ForbiddenProblem(pub Problem);
 
 /// Too many requests from this key or address; retry after `Retry-After` seconds.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:rate-limited", "title": "Too many requests", "status": 429, "detail": "too many requests; retry in 1 s"}))]
 pub struct RateLimitedProblem(pub Problem);
