@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::api::access::{check_access, AccessPolicy};
 use crate::api::headers::security_headers;
-use crate::api::{self, BodyLimit};
+use crate::api::{self, BodyLimit, HeavyReads};
 use crate::config::{LogSettings, Settings};
 use crate::extract::{extract, ContentKind};
 use crate::log::keyfile;
@@ -52,6 +52,8 @@ impl Application {
             settings.rate_limit_key,
             settings.rate_limit_ip,
         ));
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let heavy = web::Data::new(HeavyReads::new(cores, api::HEAVY_READ_WAIT));
         let app_store = store.clone();
         let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -71,6 +73,7 @@ impl Application {
                 .app_data(app_store.clone())
                 .app_data(limit.clone())
                 .app_data(policy.clone())
+                .app_data(heavy.clone())
                 .configure(api::configure)
         })
         .client_request_timeout(Duration::from_secs(settings.head_timeout_secs))

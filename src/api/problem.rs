@@ -84,6 +84,8 @@ pub enum ApiError {
     Store(#[from] StoreError),
     #[error("the storage worker pool is unavailable")]
     Overloaded,
+    #[error("too many expensive reads (diffs, passage searches, verifications) are running; retry shortly")]
+    Busy,
 }
 
 impl From<FieldErrors> for ApiError {
@@ -195,6 +197,7 @@ impl ApiError {
                 "urn:provenance:problem:unavailable",
                 "The registry cannot store data right now",
             ),
+            Self::Busy => ("urn:provenance:problem:busy", "The registry is busy"),
             Self::Store(_) => ("urn:provenance:problem:internal", "Internal error"),
         }
     }
@@ -237,7 +240,7 @@ impl ResponseError for ApiError {
             Self::Store(StoreError::Sled(sled::Error::Io(error))) if is_out_of_space(error) => {
                 StatusCode::INSUFFICIENT_STORAGE
             }
-            Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded => {
+            Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded | Self::Busy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -246,7 +249,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        if status.is_server_error() {
+        if status.is_server_error() && !matches!(self, Self::Busy) {
             tracing::error!(error = %self, "request failed");
         }
         let mut response = HttpResponse::build(status);
@@ -263,6 +266,9 @@ impl ResponseError for ApiError {
             }
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::Busy => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}
         }
