@@ -1,9 +1,10 @@
-//! What changed between two versions of a statement: a word diff of the content, the
-//! metadata fields that differ, and whether the change is only cosmetic.
+//! What changed between two versions of a statement: their contents (for a word or line diff,
+//! [`crate::text::diff`]), the metadata fields that differ, and whether the change is only
+//! cosmetic.
 
 use crate::domain::{ComparableText, Field, StatementId, Version, VersionNo};
 use crate::store::{Store, StoreError};
-use crate::text::diff::{diff_words, is_cosmetic, WordDiff};
+use crate::text::diff::is_cosmetic;
 
 /// Two versions of one statement compared.
 pub struct VersionDiff {
@@ -11,7 +12,6 @@ pub struct VersionDiff {
     pub to: Version,
     pub old_text: String,
     pub new_text: String,
-    pub words: WordDiff,
     /// The metadata fields that differ, in a fixed order.
     pub metadata_changes: Vec<Field>,
     /// No metadata field differs, and the content differs only in whitespace, punctuation,
@@ -52,7 +52,6 @@ pub fn diff(
             &new_reading.ignore,
         );
     Ok(Ok(VersionDiff {
-        words: diff_words(&old_text, &new_text),
         from,
         to,
         old_text,

@@ -3,6 +3,7 @@
 
 mod access;
 mod bodies;
+mod bounds;
 #[path = "../common/mod.rs"]
 mod common;
 mod concurrency;
