@@ -1,8 +1,10 @@
 //! Reads whose work grows with the size of what is stored stay bounded: the diff of two
 //! ~4 MB versions of two-word text (which overflowed the stack and aborted the process) is
-//! answered, as a line diff, in every format.
+//! answered, as a line diff, in every format; and a passage search reads at most a bounded
+//! amount of content and says how many candidates it left unread.
 
 use reqwest::StatusCode;
+use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, statement};
 
@@ -67,4 +69,30 @@ async fn the_diff_of_two_four_megabyte_versions_is_answered() {
     let id = record["statement_id"].as_str().unwrap();
     let diff = app.get_json(&format!("/v1/statements/{id}/diff")).await;
     assert_eq!(diff["granularity"], "words");
+}
+
+#[tokio::test]
+async fn a_passage_search_reads_a_bounded_amount_of_content() {
+    let app = spawn_app().await;
+    let passage = "Sanctuary city policies improve public safety, protect immigrants, and promote trust \
+                   between communities and police.";
+    // Three statements of 1.5 MiB, each holding the passage: the first two fit the search's
+    // 4 MiB, the third does not.
+    let filler = "The county commission met on Tuesday to hear the budget for the coming year. ";
+    let long = filler.repeat(1_572_864 / filler.len());
+    for n in 0..3 {
+        let body = json!({
+            "source_url": format!("https://example.org/long/{n}"),
+            "content": format!("{long}{passage}"),
+            "published_at": format!("2017-08-1{n}"),
+        });
+        app.ingest_ok(&body, StatusCode::CREATED).await;
+    }
+    let response = app
+        .post_json_anonymously("/v1/passages/search", &json!({ "passage": passage }))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let results: Value = response.json().await.unwrap();
+    assert_eq!(results["items"].as_array().unwrap().len(), 2, "{results}");
+    assert_eq!(results["unread_candidates"], 1, "{results}");
 }
