@@ -144,3 +144,21 @@ async fn the_docs_page_still_renders_under_its_policy() {
     );
     assert!(dom.contains("/v1/statements/{statement_id}/diff"), "{dom}");
 }
+
+#[tokio::test]
+async fn the_answer_carrying_a_new_key_is_never_cached() {
+    let app = spawn_app().await;
+    let admin = app.key("admin", provenance::domain::Role::Admin);
+    let created = app
+        .client
+        .post(format!("{}/v1/keys", app.address))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "desk", "role": "writer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(header(&created, "cache-control"), "no-store");
+    let body: serde_json::Value = created.json().await.unwrap();
+    assert!(body["token"].as_str().unwrap().starts_with("pvk_"));
+}
