@@ -206,7 +206,7 @@ fn record(compared: &VersionDiff, words: &WordDiff) -> DiffRecord {
         content_changed: compared.from.sha256 != compared.to.sha256,
         chars_added: words.chars_added,
         chars_removed: words.chars_removed,
-        cosmetic: compared.cosmetic,
+        cosmetic: compared.is_cosmetic(),
         granularity: words.granularity,
         metadata_changes: compared
             .metadata_changes
