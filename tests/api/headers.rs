@@ -102,6 +102,17 @@ async fn stored_html_is_served_sandboxed_and_byte_for_byte() {
         "/v1/statements/{}/versions/1/content",
         record["statement_id"].as_str().unwrap()
     );
+    let dom = dump_dom(&format!("{}{path}", app.address)).await;
+    assert!(
+        dom.contains("hold its ground"),
+        "Chromium rendered the page: {dom}"
+    );
+    // The script and the handler would set attributes on <body>: it is left as stored.
+    assert!(
+        dom.contains("<body><p>"),
+        "the stored script or handler ran: {dom}"
+    );
+
     let response = app.get(&path).await;
     assert_eq!(response.status(), StatusCode::OK);
     let policy = header(&response, "content-security-policy").to_owned();
@@ -121,17 +132,6 @@ async fn stored_html_is_served_sandboxed_and_byte_for_byte() {
     let sha = hex::decode(record["sha256"].as_str().unwrap()).unwrap();
     let encoded = base64::engine::general_purpose::STANDARD.encode(sha);
     assert_eq!(digest, format!("sha-256=:{encoded}:"));
-
-    let dom = dump_dom(&format!("{}{path}", app.address)).await;
-    assert!(
-        dom.contains("hold its ground"),
-        "Chromium rendered the page: {dom}"
-    );
-    // The script and the handler would set attributes on <body>: it is left as stored.
-    assert!(
-        dom.contains("<body><p>"),
-        "the stored script or handler ran: {dom}"
-    );
 }
 
 #[tokio::test]
