@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::api::access::{check_access, AccessPolicy};
-use crate::api::{self, BodyLimit};
+use crate::api::headers::security_headers;
+use crate::api::{self, BodyLimit, HeavyReads};
 use crate::config::{LogSettings, Settings, ADMIN_KEY_FILE};
 use crate::domain::{KeyName, Role};
 use crate::extract::{extract, ContentKind};
@@ -61,6 +62,8 @@ impl Application {
             settings.rate_limit_key,
             settings.rate_limit_ip,
         ));
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let heavy = web::Data::new(HeavyReads::new(cores, api::HEAVY_READ_WAIT));
         let app_store = store.clone();
         let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -75,10 +78,12 @@ impl Application {
             App::new()
                 .wrap(middleware::from_fn(check_access))
                 .wrap(cors)
+                .wrap(middleware::from_fn(security_headers))
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms").log_target("provenance::http"))
                 .app_data(app_store.clone())
                 .app_data(limit.clone())
                 .app_data(policy.clone())
+                .app_data(heavy.clone())
                 .configure(api::configure)
         })
         .client_request_timeout(Duration::from_secs(settings.head_timeout_secs))

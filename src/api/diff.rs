@@ -8,11 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::*;
 use super::problem::ApiError;
 use super::statements::{statement_id, unknown_statement, unknown_version};
-use super::{blocking, rfc3339};
+use super::{rfc3339, HeavyReads};
 use crate::domain::{Field, FieldError, VersionNo};
 use crate::find::diff::{diff, VersionDiff};
 use crate::store::Store;
-use crate::text::diff::{html, unified, DiffKind};
+use crate::text::diff::{diff_words, html, unified, DiffKind, Granularity, WordDiff};
 
 /// Which versions to compare, and how to show the result.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -44,6 +44,12 @@ pub struct DiffRecord {
     /// punctuation, quote and dash styles, or page boilerplate (or not at all): a change
     /// integrations may ignore.
     pub cosmetic: bool,
+    /// What `operations` are made of: `words`, unless the two contents together have more
+    /// than 100,000 words, spaces and punctuation marks; then `lines`, unless they have more
+    /// than 100,000 lines; then `whole` (the common first and last lines, and everything
+    /// between as one change). See the README's limits.
+    #[schema(value_type = String, pattern = "^(words|lines|whole)$")]
+    pub granularity: Granularity,
     /// The metadata fields that differ, with both values.
     pub metadata_changes: Vec<MetadataChange>,
     /// The word diff of the content: spans of equal, inserted and deleted text, in order.
@@ -103,7 +109,10 @@ pub struct DiffOperation {
             (String = "text/html"),
         )),
         (status = 400, response = BadRequestProblem),
+        (status = 401, response = UnauthorizedProblem),
         (status = 404, response = NotFoundProblem),
+        (status = 429, response = RateLimitedProblem),
+        (status = 503, response = UnavailableProblem),
     )
 )]
 #[get("/v1/statements/{statement_id}/diff")]
@@ -111,6 +120,7 @@ pub async fn diff_versions(
     path: web::Path<String>,
     query: web::Query<DiffQuery>,
     store: web::Data<Store>,
+    heavy: web::Data<HeavyReads>,
 ) -> Result<HttpResponse, ApiError> {
     let id = statement_id(&path)?;
     let query = query.into_inner();
@@ -124,42 +134,62 @@ pub async fn diff_versions(
         return Err(ApiError::bad_request("format", "must be json, unified or html"));
     }
     let store = store.into_inner();
-    let compared = blocking(move || {
-        let Some(statement) = store.statement(&id)? else {
-            return Ok(Err(unknown_statement(&id)));
-        };
-        let to = to.unwrap_or(statement.latest.version);
-        let from = from.unwrap_or_else(|| VersionNo::from_u32(to.get() - 1).unwrap_or(to));
-        if from > to {
-            // An unknown version is a 404 whatever the order; two known ones the wrong way round a 400.
-            if store.version(&id, from)?.is_none() {
-                return Ok(Err(unknown_version(&id, from)));
+    let rendered = heavy
+        .run(move || {
+            let Some(statement) = store.statement(&id)? else {
+                return Ok(Err(unknown_statement(&id)));
+            };
+            let to = to.unwrap_or(statement.latest.version);
+            let from = from.unwrap_or_else(|| VersionNo::from_u32(to.get() - 1).unwrap_or(to));
+            if from > to {
+                // An unknown version is a 404 whatever the order; two known ones the wrong way round a 400.
+                if store.version(&id, from)?.is_none() {
+                    return Ok(Err(unknown_version(&id, from)));
+                }
+                return Ok(Err(ApiError::BadRequest(FieldError::new(
+                    "from",
+                    format!("must not be after to ({to})"),
+                ))));
             }
-            return Ok(Err(ApiError::BadRequest(FieldError::new(
-                "from",
-                format!("must not be after to ({to})"),
-            ))));
-        }
-        Ok(diff(&store, &id, from, to)?.map_err(|missing| unknown_version(&id, missing)))
-    })
-    .await??;
-    Ok(match format.as_str() {
-        "unified" => HttpResponse::Ok()
-            .content_type(MediaType::plaintext())
-            .body(unified(
-                &compared.old_text,
-                &compared.new_text,
-                &format!("version {}", compared.from.version),
-                &format!("version {}", compared.to.version),
-            )),
-        "html" => HttpResponse::Ok()
-            .content_type(MediaType::html())
-            .body(html(&compared.words)),
-        _ => HttpResponse::Ok().json(record(&compared)),
+            let compared = match diff(&store, &id, from, to)? {
+                Ok(compared) => compared,
+                Err(missing) => return Ok(Err(unknown_version(&id, missing))),
+            };
+            // Rendered here, on the blocking pool: the texts may be megabytes long.
+            Ok(Ok(match format.as_str() {
+                "unified" => Rendered::Text(
+                    MediaType::plaintext(),
+                    unified(
+                        &compared.old_text,
+                        &compared.new_text,
+                        &format!("version {}", compared.from.version),
+                        &format!("version {}", compared.to.version),
+                    ),
+                ),
+                "html" => Rendered::Text(
+                    MediaType::html(),
+                    html(&diff_words(&compared.old_text, &compared.new_text)),
+                ),
+                _ => Rendered::Json(record(
+                    &compared,
+                    &diff_words(&compared.old_text, &compared.new_text),
+                )),
+            }))
+        })
+        .await??;
+    Ok(match rendered {
+        Rendered::Text(media_type, text) => HttpResponse::Ok().content_type(media_type).body(text),
+        Rendered::Json(record) => HttpResponse::Ok().json(record),
     })
 }
 
-fn record(compared: &VersionDiff) -> DiffRecord {
+/// A diff in the form asked for.
+enum Rendered {
+    Json(DiffRecord),
+    Text(MediaType, String),
+}
+
+fn record(compared: &VersionDiff, words: &WordDiff) -> DiffRecord {
     let side = |version: &crate::domain::Version| DiffSide {
         version: version.version.get(),
         sha256: version.sha256.to_hex(),
@@ -174,9 +204,10 @@ fn record(compared: &VersionDiff) -> DiffRecord {
         from: side(&compared.from),
         to: side(&compared.to),
         content_changed: compared.from.sha256 != compared.to.sha256,
-        chars_added: compared.words.chars_added,
-        chars_removed: compared.words.chars_removed,
-        cosmetic: compared.cosmetic,
+        chars_added: words.chars_added,
+        chars_removed: words.chars_removed,
+        cosmetic: compared.is_cosmetic(),
+        granularity: words.granularity,
         metadata_changes: compared
             .metadata_changes
             .iter()
@@ -186,8 +217,7 @@ fn record(compared: &VersionDiff) -> DiffRecord {
                 to: new[field.as_str()].clone(),
             })
             .collect(),
-        operations: compared
-            .words
+        operations: words
             .ops
             .iter()
             .map(|op| DiffOperation {

@@ -6,10 +6,10 @@ use serde::Serialize;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
-use super::blocking;
 use super::body::{read_json, BodyLimit};
 use super::model::*;
 use super::problem::ApiError;
+use super::HeavyReads;
 use crate::domain::{fill_unsent, StatementId};
 use crate::extract::{extract, ContentKind, Extraction};
 
@@ -62,13 +62,16 @@ pub async fn extract_statement(
     req: HttpRequest,
     payload: web::Payload,
     limit: web::Data<BodyLimit>,
+    heavy: web::Data<HeavyReads>,
 ) -> Result<web::Json<ExtractResult>, ApiError> {
     let request: IngestRequest = read_json(&req, payload, **limit).await?;
     let parsed = request.parse(false)?;
     let statement_id = parsed.source_url.as_ref().map(StatementId::for_url);
     let kind = ContentKind::from_media_type(parsed.metadata.content_type.as_str());
     let (mut metadata, mut sources) = (parsed.metadata, parsed.sources);
-    let extraction = blocking(move || Ok(extract(parsed.content.as_str(), kind))).await?;
+    let extraction = heavy
+        .run(move || Ok(extract(parsed.content.as_str(), kind)))
+        .await?;
     fill_unsent(&mut metadata, &mut sources, &extraction);
     Ok(web::Json(ExtractResult {
         statement_id: statement_id.map(|id| id.to_string()),

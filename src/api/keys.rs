@@ -1,6 +1,7 @@
 //! Handlers of `/v1/keys`: creating, listing and revoking API keys, for admin keys only. The
 //! `provenance keys` command calls these while the service runs.
 
+use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
@@ -14,7 +15,8 @@ use crate::store::{Revocation, Store};
 
 /// Create an API key.
 ///
-/// Returns the key's token once; the registry keeps only its hash.
+/// Returns the key's token once (with `Cache-Control: no-store`); the registry keeps only its
+/// hash.
 #[utoipa::path(
     post,
     path = "/v1/keys",
@@ -57,10 +59,13 @@ pub async fn create_key(
     let (key, token) = blocking(move || store.create_key(name, role, Utc::now()))
         .await?
         .map_err(|taken| ApiError::Conflict(taken.to_string()))?;
-    Ok(HttpResponse::Created().json(CreatedKey {
-        key: KeyInfo::from(&key),
-        token,
-    }))
+    // The token is in this answer only: no cache may keep it.
+    Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(CreatedKey {
+            key: KeyInfo::from(&key),
+            token,
+        }))
 }
 
 fn missing(field: &str) -> crate::domain::FieldError {

@@ -121,6 +121,13 @@ pub async fn get_consistency_proof(
         .ok_or_else(|| ApiError::bad_request("from", "is required"))?;
     let (checkpoint, latest_size) = latest(&store)?;
     let to = optional_size("to", query.to.as_deref())?.unwrap_or(latest_size);
+    if from > to && from <= latest_size {
+        // Both sizes are in the log, the wrong way round: the client's mistake, not a missing proof.
+        return Err(ApiError::bad_request(
+            "from",
+            format!("must not be greater than to ({to})"),
+        ));
+    }
     let proof = store.consistency_proof(from, to)?.map_err(beyond_the_log)?;
     Ok(web::Json(ConsistencyProof {
         from,
@@ -217,7 +224,7 @@ fn root(store: &Store, field: &str, size: u64) -> Result<Hash, ApiError> {
 }
 
 /// A well-formed request for a proof the log cannot give (a tree larger than the log, an
-/// index outside the tree, a shrinking range): there is no such resource, 404.
+/// index outside the tree): there is no such resource, 404.
 fn beyond_the_log(error: crate::domain::FieldError) -> ApiError {
     ApiError::NotFound(error.to_string())
 }

@@ -3,9 +3,11 @@
 
 pub mod access;
 mod body;
+mod canonical;
 mod diff;
 mod extract;
 mod hashes;
+pub mod headers;
 mod health;
 mod keys;
 mod log;
@@ -261,6 +263,42 @@ async fn blocking<T: Send + 'static>(
     Ok(web::block(work).await.map_err(|_| ApiError::Overloaded)??)
 }
 
+/// How long an expensive read waits for its turn before it is answered 503.
+pub const HEAVY_READ_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The expensive reads (a diff, a passage search, the extraction or verification of a copy
+/// sent in the body), each bounded in size, run on the blocking pool at most a few at a time
+/// (one per CPU core by default): however many arrive, they cannot take every core or the
+/// memory of the machine, and cheap requests keep being answered.
+pub struct HeavyReads {
+    permits: tokio::sync::Semaphore,
+    wait: std::time::Duration,
+}
+
+impl HeavyReads {
+    /// At most `concurrent` expensive reads at a time (at least one); the others wait up to
+    /// `wait` ([`HEAVY_READ_WAIT`] in the service) for their turn.
+    pub fn new(concurrent: usize, wait: std::time::Duration) -> Self {
+        Self {
+            permits: tokio::sync::Semaphore::new(concurrent.max(1)),
+            wait,
+        }
+    }
+
+    /// Runs `work` on the blocking pool once one of the permits is free; 503 with
+    /// `Retry-After` when none is within the wait.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = actix_web::rt::time::timeout(self.wait, self.permits.acquire())
+            .await
+            .map_err(|_| ApiError::Busy)?
+            .map_err(|_| ApiError::Busy)?;
+        blocking(work).await
+    }
+}
+
 /// The path of a version resource, as sent in `Location`.
 pub fn version_path(id: &StatementId, n: VersionNo) -> String {
     format!("/v1/statements/{id}/versions/{n}")
@@ -280,6 +318,35 @@ fn rfc3339(time: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn heavy_reads_take_turns_and_the_late_ones_get_busy() {
+        let heavy = std::sync::Arc::new(HeavyReads::new(1, std::time::Duration::from_millis(50)));
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (started, has_started) = tokio::sync::oneshot::channel();
+        let holder = {
+            let heavy = std::sync::Arc::clone(&heavy);
+            tokio::spawn(async move {
+                heavy
+                    .run(move || {
+                        started.send(()).ok();
+                        released.recv().ok();
+                        Ok("first")
+                    })
+                    .await
+            })
+        };
+        has_started.await.unwrap();
+        let late = heavy.run(|| Ok("second")).await;
+        assert!(matches!(late, Err(ApiError::Busy)), "no permit within the wait");
+        release.send(()).unwrap();
+        assert_eq!(holder.await.unwrap().unwrap(), "first");
+        assert_eq!(
+            heavy.run(|| Ok("third")).await.unwrap(),
+            "third",
+            "the permit is back"
+        );
+    }
 
     #[test]
     fn allowed_methods_come_from_the_document() {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToResponse, ToSchema};
 
+use super::body::BoundedList;
 use super::problem::Problem;
 use crate::domain::{
     leaf_bytes, Contact, Content, ContentType, Draft, Email, Field, FieldError, FieldErrors, FieldSources,
@@ -45,13 +46,13 @@ pub struct IngestRequest {
     /// The statement's headline (at most 1000 characters).
     #[schema(
         max_length = 1000,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub title: Option<String>,
     /// Who published the statement (at most 300 characters).
     #[schema(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub publisher: Option<String>,
     /// Publication date as the source gives it: a date (`2017-08-16`) or an RFC 3339 date-time
@@ -59,8 +60,8 @@ pub struct IngestRequest {
     #[schema(schema_with = super::schemas::published_at)]
     pub published_at: Option<String>,
     /// Media contacts named by the statement (at most 50).
-    #[schema(max_items = 50)]
-    pub media_contacts: Option<Vec<ContactInput>>,
+    #[schema(value_type = Option<Vec<ContactInput>>, max_items = 50)]
+    pub media_contacts: Option<BoundedList<ContactInput, MAX_CONTACTS>>,
 }
 
 /// A media contact as sent by a client: at least one field, not null.
@@ -70,13 +71,13 @@ pub struct ContactInput {
     /// A person's name (at most 300 characters).
     #[schema(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub name: Option<String>,
     /// An organization or office (at most 300 characters).
     #[schema(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub organization: Option<String>,
     /// A phone number as written: 3 to 20 digits, with optional `+ - . ( ) /`, spaces, `ext.`.
@@ -89,7 +90,7 @@ pub struct ContactInput {
     /// An e-mail address (at most 254 characters).
     #[schema(
         max_length = 254,
-        pattern = r#"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@.\s\x00-\x1f\x7f-\x9f][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@.\s\x00-\x1f\x7f-\x9f]$"#,
+        pattern = r#"^[^@\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]+@[^@.\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^@\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*\.[^@\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^@.\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]$"#,
         example = "media@aclu.org"
     )]
     pub email: Option<String>,
@@ -134,18 +135,26 @@ impl IngestRequest {
             PublishedAt::parse("published_at", raw)
         }));
         let contacts_sent = self.media_contacts.is_some();
-        let contacts = self.media_contacts.unwrap_or_default();
-        if contacts.len() > MAX_CONTACTS {
+        let mut contacts = self
+            .media_contacts
+            .map(|list| (list.items, list.len))
+            .unwrap_or_default();
+        if contacts.1 > MAX_CONTACTS {
+            // The count first: the contacts of a list that is too long are not read at all.
             errors.push(FieldError::new(
                 "media_contacts",
-                format!("must list at most {MAX_CONTACTS} contacts"),
+                format!("must list at most {MAX_CONTACTS} contacts ({} sent)", contacts.1),
             ));
+            contacts.0.clear();
         }
         let media_contacts: Vec<Contact> = contacts
+            .0
             .into_iter()
             .enumerate()
             .filter_map(|(i, contact)| {
-                errors.take(parse_contact(contact).map_err(|e| e.within(&format!("media_contacts[{i}]"))))
+                errors.take(
+                    parse_contact(contact, false).map_err(|e| e.within(&format!("media_contacts[{i}]"))),
+                )
             })
             .collect();
         errors.into_result()?;
@@ -212,17 +221,24 @@ fn optional<T>(
     value.as_deref().map(parse).transpose()
 }
 
-fn parse_contact(input: ContactInput) -> Result<Contact, FieldError> {
+/// Parses a contact a client sent, or (`recorded`) one read back from a version record, which
+/// may hold the characters inputs no longer take (see [`Text::parse_recorded`]).
+fn parse_contact(input: ContactInput, recorded: bool) -> Result<Contact, FieldError> {
     let text = |field: &str, value: Option<String>| {
-        optional(value, |raw| {
-            Text::parse(field, raw, crate::domain::MAX_CONTACT_TEXT_CHARS)
+        optional(value, |raw| match recorded {
+            false => Text::parse(field, raw, crate::domain::MAX_CONTACT_TEXT_CHARS),
+            true => Text::parse_recorded(field, raw, crate::domain::MAX_CONTACT_TEXT_CHARS),
         })
+    };
+    let email = |raw: &str| match recorded {
+        false => Email::parse("email", raw),
+        true => Email::parse_recorded("email", raw),
     };
     Contact::new(
         text("name", input.name)?,
         text("organization", input.organization)?,
         optional(input.phone, |raw| Phone::parse("phone", raw))?,
-        optional(input.email, |raw| Email::parse("email", raw))?,
+        optional(input.email, email)?,
     )
 }
 
@@ -434,7 +450,7 @@ impl TryFrom<&VersionRecord> for Version {
         let text = |field: &str, value: &Option<String>, max| {
             value
                 .as_deref()
-                .map(|raw| Text::parse(field, raw, max))
+                .map(|raw| Text::parse_recorded(field, raw, max))
                 .transpose()
         };
         let statement_id = errors.take(StatementId::parse("statement_id", &record.statement_id));
@@ -465,7 +481,7 @@ impl TryFrom<&VersionRecord> for Version {
                     phone: contact.phone.clone(),
                     email: contact.email.clone(),
                 };
-                errors.take(parse_contact(input).map_err(|e| e.within(&format!("media_contacts[{i}]"))))
+                errors.take(parse_contact(input, true).map_err(|e| e.within(&format!("media_contacts[{i}]"))))
             })
             .collect();
         let ingested_at = errors.take(
@@ -587,7 +603,7 @@ pub struct ListStatementsQuery {
     /// Publisher name, compared case-insensitively with white space folded.
     #[param(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub publisher: Option<String>,
     /// Earliest publication date (`YYYY-MM-DD`, inclusive), in the source's own offset.
@@ -600,7 +616,7 @@ pub struct ListStatementsQuery {
     /// number (compared by digits only).
     #[param(
         max_length = 300,
-        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"#
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
     )]
     pub contact: Option<String>,
     /// Page size, 1 to 200 (larger values are capped); 50 by default.
@@ -639,13 +655,13 @@ pub struct Health {
 
 /// The request is malformed: bad JSON syntax, or a bad path or query parameter.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:bad-request", "title": "The request is malformed", "status": 400, "detail": "statement_id: must be a statement id: 32 lowercase hexadecimal digits", "field": "statement_id", "errors": [{"field": "statement_id", "detail": "must be a statement id: 32 lowercase hexadecimal digits"}]}))]
 pub struct BadRequestProblem(pub Problem);
 
 /// A field of the request body is missing or invalid, or the given `sha256` does not match
 /// the content; nothing was stored.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:invalid-field", "title": "A field of the request is invalid", "status": 422, "detail": "source_url: must use the http or https scheme", "field": "source_url", "errors": [{"field": "source_url", "detail": "must use the http or https scheme"}]}))]
 pub struct InvalidProblem(pub Problem);
 
 /// The error responses of a POST that only reads (`/v1/extract`, `/v1/verify`,
@@ -701,34 +717,34 @@ fn problem_responses(statuses: &[(&str, &str)]) -> ProblemResponses {
 
 /// No such resource: statement, version, key, or tree size or entry of the log.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:not-found", "title": "No such resource", "status": 404, "detail": "no statement has the id 5d0c9b7e1f2a3b4c5d6e7f8091a2b3c4"}))]
 pub struct NotFoundProblem(pub Problem);
 
 /// The body is larger than the configured limit (`--max-body-bytes`); nothing was stored.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:too-large", "title": "The request body is too large", "status": 413, "detail": "the request body is larger than 4194304 bytes", "field": "body"}))]
 pub struct TooLargeProblem(pub Problem);
 
 /// The body is not `application/json`; nothing was stored.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:unsupported-media-type", "title": "Unsupported media type", "status": 415, "detail": "the request body must be sent as application/json", "field": "Content-Type"}))]
 pub struct UnsupportedMediaTypeProblem(pub Problem);
 
 /// The source URL's statement id is taken by another URL, or the statement has reached the
 /// maximum number of versions; nothing was stored.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:conflict", "title": "The request conflicts with stored data", "status": 409, "detail": "a key named newsroom-desk exists already"}))]
 pub struct ConflictProblem(pub Problem);
 
 /// The disk (or the service's share of it) is full; nothing was acknowledged. Reads keep
 /// working.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:insufficient-storage", "title": "The registry has no room to store data", "status": 507, "detail": "only 52428800 bytes are free on the store's disk; writes stop below 67108864"}))]
 pub struct InsufficientStorageProblem(pub Problem);
 
 /// The store failed; nothing was acknowledged. Retry later.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:unavailable", "title": "The registry cannot store data right now", "status": 503, "detail": "the registry could not complete the request; it has been logged"}))]
 pub struct UnavailableProblem(pub Problem);
 
 /// The format tag of proof bundles.
@@ -900,15 +916,15 @@ pub struct KeyList {
 
 /// No API key, or an unknown or revoked one (`WWW-Authenticate: Bearer`); nothing was changed.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:unauthorized", "title": "A valid API key is needed", "status": 401, "detail": "the API key is unknown or revoked", "field": "Authorization"}))]
 pub struct UnauthorizedProblem(pub Problem);
 
 /// The key's role does not allow this; nothing was changed.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:forbidden", "title": "The API key's role does not allow this", "status": 403, "detail": "the key newsroom-desk has the role writer; this needs admin", "field": "Authorization"}))]
 pub struct ForbiddenProblem(pub Problem);
 
 /// Too many requests from this key or address; retry after `Retry-After` seconds.
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json")]
+#[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:rate-limited", "title": "Too many requests", "status": 429, "detail": "too many requests; retry in 1 s"}))]
 pub struct RateLimitedProblem(pub Problem);

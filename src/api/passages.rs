@@ -7,10 +7,12 @@ use utoipa::ToSchema;
 use super::body::{read_json, BodyLimit};
 use super::model::*;
 use super::problem::ApiError;
-use super::{blocking, rfc3339};
+use super::{rfc3339, HeavyReads};
 use crate::domain::FieldError;
 use crate::find::passages::{trace, Trace};
 use crate::store::Store;
+use crate::text::passage::MIN_MATCH_WORDS;
+use crate::text::words::words;
 
 /// The most results one search returns.
 pub const MAX_RESULTS: usize = 50;
@@ -20,9 +22,9 @@ pub const MAX_RESULTS: usize = 50;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"passage": "Sanctuary city policies improve public safety by building trust between law enforcement and the communities they serve."}))]
 pub struct PassageQuery {
-    /// The passage: a quote, a sentence, a paragraph. Line breaks, quote marks, dashes, case
-    /// and punctuation do not matter; `...` or `…` marks words left out. A passage of fewer
-    /// than 8 words matches nothing.
+    /// The passage: a quote, a sentence, a paragraph, of at least 8 words (a shorter one is
+    /// refused with 422: it is no evidence of where it came from). Line breaks, quote marks,
+    /// dashes, case and punctuation do not matter; `...` or `…` marks words left out.
     #[schema(required = true, value_type = String)]
     pub passage: Option<String>,
     /// The most results to return, 1 to 50 (10 by default).
@@ -34,6 +36,10 @@ pub struct PassageQuery {
 #[derive(Serialize, ToSchema)]
 pub struct PassageResults {
     pub items: Vec<PassageHit>,
+    /// Candidate statements left unread because the search had read 4 MiB of content already
+    /// (see the README's limits). When above 0, a statement containing the passage may be
+    /// missing: search with a longer or more distinctive passage.
+    pub unread_candidates: usize,
 }
 
 /// A statement that contains the passage.
@@ -96,6 +102,7 @@ pub async fn search_passages(
     payload: web::Payload,
     store: web::Data<Store>,
     limit: web::Data<BodyLimit>,
+    heavy: web::Data<HeavyReads>,
 ) -> Result<web::Json<PassageResults>, ApiError> {
     let query: PassageQuery = read_json(&req, payload, **limit).await?;
     let passage = query
@@ -112,10 +119,28 @@ pub async fn search_passages(
         }
     };
     let store = store.into_inner();
-    let traces = blocking(move || trace(&store, &passage)).await?;
+    let traced = heavy
+        .run(move || {
+            let count = words(&passage, &[]).len();
+            if count < MIN_MATCH_WORDS {
+                return Ok(Err(too_short(count)));
+            }
+            trace(&store, &passage).map(Ok)
+        })
+        .await??;
     Ok(web::Json(PassageResults {
-        items: traces.iter().take(results).map(hit).collect(),
+        items: traced.traces.iter().take(results).map(hit).collect(),
+        unread_candidates: traced.unread_candidates,
     }))
+}
+
+/// The answer to a passage of `count` words, fewer than [`MIN_MATCH_WORDS`].
+fn too_short(count: usize) -> ApiError {
+    let message = format!(
+        "must have at least {MIN_MATCH_WORDS} words (it has {count}): a shorter phrase is no evidence of \
+         where it came from"
+    );
+    ApiError::Invalid(FieldError::new("passage", message).into())
 }
 
 fn hit(trace: &Trace) -> PassageHit {

@@ -16,6 +16,9 @@ use crate::store::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// The most field errors one problem lists; `detail` says how many there were in all.
+pub const MAX_LISTED_ERRORS: usize = 20;
+
 /// An RFC 9457 problem detail.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -81,6 +84,8 @@ pub enum ApiError {
     Store(#[from] StoreError),
     #[error("the storage worker pool is unavailable")]
     Overloaded,
+    #[error("too many expensive reads (diffs, passage searches, verifications) are running; retry shortly")]
+    Busy,
 }
 
 impl From<FieldErrors> for ApiError {
@@ -110,13 +115,29 @@ impl ApiError {
                 problem.errors = vec![field_problem(error)];
             }
             Self::Invalid(errors) => {
-                problem.errors = errors.iter().map(field_problem).collect();
-                problem.field = errors.iter().next().map(|e| e.field.clone());
-                problem.detail = errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                let mut seen = std::collections::HashSet::new();
+                let mut distinct: Vec<&FieldError> = Vec::new();
+                for error in errors.iter() {
+                    if seen.insert((error.field.as_str(), error.message.as_str()))
+                        && distinct.len() < MAX_LISTED_ERRORS
+                    {
+                        distinct.push(error);
+                    }
+                }
+                let count = seen.len();
+                problem.errors = distinct.iter().map(|error| field_problem(error)).collect();
+                problem.field = distinct.first().map(|e| e.field.clone());
+                problem.detail = match (distinct.first(), count) {
+                    (Some(first), 1) => first.to_string(),
+                    (Some(first), n) if n <= MAX_LISTED_ERRORS => {
+                        format!("{n} fields are invalid, each listed in `errors`; the first: {first}")
+                    }
+                    (Some(first), n) => format!(
+                        "{n} fields are invalid; only the first {MAX_LISTED_ERRORS} are listed in `errors`; \
+                         the first: {first}"
+                    ),
+                    (None, _) => "the request is invalid".to_owned(),
+                };
             }
             Self::UnsupportedMediaType { expected } => {
                 problem.detail = format!("the request body must be sent as {expected}");
@@ -176,6 +197,7 @@ impl ApiError {
                 "urn:provenance:problem:unavailable",
                 "The registry cannot store data right now",
             ),
+            Self::Busy => ("urn:provenance:problem:busy", "The registry is busy"),
             Self::Store(_) => ("urn:provenance:problem:internal", "Internal error"),
         }
     }
@@ -218,7 +240,7 @@ impl ResponseError for ApiError {
             Self::Store(StoreError::Sled(sled::Error::Io(error))) if is_out_of_space(error) => {
                 StatusCode::INSUFFICIENT_STORAGE
             }
-            Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded => {
+            Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded | Self::Busy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -227,7 +249,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        if status.is_server_error() {
+        if status.is_server_error() && !matches!(self, Self::Busy) {
             tracing::error!(error = %self, "request failed");
         }
         let mut response = HttpResponse::build(status);
@@ -244,6 +266,9 @@ impl ResponseError for ApiError {
             }
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::Busy => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}
         }
@@ -267,7 +292,40 @@ mod tests {
         assert_eq!(problem.status, 422);
         assert_eq!(problem.field.as_deref(), Some("source_url"));
         assert_eq!(problem.errors.len(), 2);
-        assert!(problem.detail.contains("media_contacts[0].email"));
+        assert_eq!(
+            problem.detail,
+            "2 fields are invalid, each listed in `errors`; the first: source_url: must not be empty"
+        );
+    }
+
+    #[test]
+    fn field_errors_are_listed_once_and_at_most_twenty() {
+        let mut errors = FieldErrors::default();
+        for i in 0..1000 {
+            errors.push(FieldError::new(
+                format!("media_contacts[{i}]"),
+                "must have a name",
+            ));
+            errors.push(FieldError::new(
+                format!("media_contacts[{i}]"),
+                "must have a name",
+            ));
+        }
+        let problem = ApiError::Invalid(errors).problem();
+        assert_eq!(problem.errors.len(), MAX_LISTED_ERRORS);
+        assert!(
+            problem
+                .detail
+                .starts_with("1000 fields are invalid; only the first 20 are listed"),
+            "{}",
+            problem.detail
+        );
+        let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields[..2],
+            ["media_contacts[0]", "media_contacts[1]"],
+            "no error twice"
+        );
     }
 
     #[test]

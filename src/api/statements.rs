@@ -7,6 +7,7 @@ use chrono::{NaiveDate, Utc};
 
 use super::access::require;
 use super::body::{read_json, BodyLimit};
+use super::headers::CONTENT_POLICY;
 use super::model::*;
 use super::problem::ApiError;
 use super::{blocking, page_params, version_path};
@@ -221,7 +222,9 @@ pub async fn get_version(
 ///
 /// The exact bytes ingested, with their media type, an `ETag` made of their SHA-256 and an
 /// RFC 9530 `Repr-Digest` header, so that a script can check what it downloaded. The server
-/// re-hashes the bytes before sending them. Supports `If-None-Match`.
+/// re-hashes the bytes before sending them. Supports `If-None-Match`. Stored text is
+/// attacker-controlled: it is served with `Content-Security-Policy: sandbox` (no script of a
+/// stored HTML page runs, and it gets no origin) and `X-Content-Type-Options: nosniff`.
 #[utoipa::path(
     get,
     path = "/v1/statements/{statement_id}/versions/{version}/content",
@@ -282,7 +285,8 @@ pub async fn get_version_content(
     response
         .insert_header((header::ETAG, etag))
         .insert_header(("Repr-Digest", format!("sha-256=:{}:", version.sha256.to_base64())))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"));
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_POLICY));
     if cached {
         return Ok(response.finish());
     }

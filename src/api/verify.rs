@@ -10,7 +10,7 @@ use super::body::{read_json_or_document, BodyLimit, JsonOrDocument};
 use super::model::*;
 use super::problem::ApiError;
 use super::schemas::DocumentBody;
-use super::{blocking, rfc3339};
+use super::{rfc3339, HeavyReads};
 use crate::domain::Version;
 use crate::domain::{
     ComparableText, Content, ContentType, FieldError, FieldErrors, Sha256, SourceUrl, StatementId,
@@ -191,6 +191,7 @@ pub async fn verify_copy(
     query: web::Query<VerifyQuery>,
     store: web::Data<Store>,
     limit: web::Data<BodyLimit>,
+    heavy: web::Data<HeavyReads>,
 ) -> Result<web::Json<VerificationRecord>, ApiError> {
     let query_url = query.into_inner().source_url;
     let mut request = match read_json_or_document::<VerifyRequest>(&req, payload, **limit).await? {
@@ -208,7 +209,7 @@ pub async fn verify_copy(
     }
     let (copy_parts, claimed_url) = parse(request)?;
     let store = store.into_inner();
-    let (sha256, verification, claimed) = blocking(move || {
+    let (sha256, verification, claimed) = HeavyReads::run(&heavy, move || {
         let copy = copy_parts.read();
         let verification = verify(&store, &copy)?;
         let claimed = match claimed_url {

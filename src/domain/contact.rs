@@ -88,7 +88,21 @@ impl AsRef<str> for Phone {
 pub struct Email(String);
 
 impl Email {
+    /// An address with an invisible bidirectional control or zero-width space
+    /// ([`super::text::is_deceptive`]) is refused.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        if raw.chars().any(super::text::is_deceptive) {
+            return Err(FieldError::new(
+                field,
+                "must be an e-mail address such as media@aclu.org, without invisible characters",
+            ));
+        }
+        Self::parse_recorded(field, raw)
+    }
+
+    /// [`Email::parse`] for an address read back from a version record (see
+    /// [`super::Text::parse_recorded`]).
+    pub fn parse_recorded(field: &str, raw: &str) -> Result<Self, FieldError> {
         let raw = raw.trim();
         let valid = match raw.split_once('@') {
             Some((local, domain)) => {
@@ -163,6 +177,8 @@ mod tests {
             "media@.org",
             "me dia@aclu.org",
             "a@b@c.org",
+            "media\u{200B}@aclu.org",
+            "media@aclu\u{202E}gro.",
         ] {
             assert!(Email::parse("email", raw).is_err(), "{raw}");
         }

@@ -8,6 +8,10 @@
 //! the passage has no other). The best [`MAX_CANDIDATES`] candidates are then read again and
 //! the passage is located in each with [`locate`]; only [`is_match`] results are answers. See
 //! [`crate::text::passage`] for the scoring.
+//!
+//! Reading a candidate costs time in proportion to its length (the extractor reads it again:
+//! about 0.2 s per MB), so one search reads at most [`MAX_CANDIDATE_BYTES`] of content, besides
+//! its first candidate; the candidates it leaves unread are counted in the answer.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +30,37 @@ pub const MAX_CANDIDATES: usize = 20;
 
 /// The most distinct shingles of a passage looked up in the index (spread over the passage).
 pub const MAX_LOOKUPS: usize = 200;
+
+/// The most content one search reads and aligns, besides its first candidate: a few hundred
+/// ordinary statements, or one very long one.
+pub const MAX_CANDIDATE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The statements containing a passage, and how many candidates were left unread.
+pub struct Traced {
+    /// Earliest publication first.
+    pub traces: Vec<Trace>,
+    /// Candidate statements not (wholly) read because the search read
+    /// [`MAX_CANDIDATE_BYTES`] already: when above 0, an answer may be missing.
+    pub unread_candidates: usize,
+}
+
+/// What is left of a search's [`MAX_CANDIDATE_BYTES`].
+struct ReadBudget {
+    left: u64,
+    read_any: bool,
+}
+
+impl ReadBudget {
+    /// Whether a content of `bytes` may be read (the first always may), spending them.
+    fn take(&mut self, bytes: u64) -> bool {
+        if self.read_any && bytes > self.left {
+            return false;
+        }
+        self.read_any = true;
+        self.left = self.left.saturating_sub(bytes);
+        true
+    }
+}
 
 /// A statement that contains the passage.
 pub struct Trace {
@@ -52,19 +87,28 @@ impl Trace {
 
 /// The statements containing `passage`, earliest publication first. A passage of fewer than
 /// [`MIN_MATCH_WORDS`] words matches nothing: a phrase that short is no evidence of origin.
-pub fn trace(store: &Store, passage: &str) -> Result<Vec<Trace>, StoreError> {
+pub fn trace(store: &Store, passage: &str) -> Result<Traced, StoreError> {
     let passage_words = words(passage, &[]);
+    let mut traced = Traced {
+        traces: Vec::new(),
+        unread_candidates: 0,
+    };
     if passage_words.len() < MIN_MATCH_WORDS {
-        return Ok(Vec::new());
+        return Ok(traced);
     }
-    let mut traces = Vec::new();
+    let mut budget = ReadBudget {
+        left: MAX_CANDIDATE_BYTES,
+        read_any: false,
+    };
     for (id, versions) in candidates(store, &passage_words)? {
-        if let Some(trace) = trace_in_statement(store, &passage_words, id, &versions)? {
-            traces.push(trace);
-        }
+        let (trace, unread) = trace_in_statement(store, &passage_words, id, &versions, &mut budget)?;
+        traced.traces.extend(trace);
+        traced.unread_candidates += usize::from(unread);
     }
-    traces.sort_by_key(|trace| (trace.appeared_at(), trace.version.statement_id));
-    Ok(traces)
+    traced
+        .traces
+        .sort_by_key(|trace| (trace.appeared_at(), trace.version.statement_id));
+    Ok(traced)
 }
 
 /// The candidate statements, best first, each with its candidate versions in order.
@@ -106,21 +150,28 @@ fn candidates(store: &Store, passage: &[Word]) -> Result<Vec<(StatementId, Vec<V
 }
 
 /// Locates the passage in each candidate version of one statement (reading each distinct
-/// content once); the earliest matching version carries the answer.
+/// content once, as far as `budget` allows); the earliest matching version carries the
+/// answer. Also says whether a candidate version was left unread.
 fn trace_in_statement(
     store: &Store,
     passage: &[Word],
     id: StatementId,
     versions: &[VersionNo],
-) -> Result<Option<Trace>, StoreError> {
+    budget: &mut ReadBudget,
+) -> Result<(Option<Trace>, bool), StoreError> {
     let mut located: HashMap<Sha256, Option<(PassageMatch, String)>> = HashMap::new();
     let mut trace: Option<Trace> = None;
+    let mut unread = false;
     for &n in versions {
         let Some(version) = store.version(&id, n)? else {
             continue;
         };
         let found = match located.entry(version.sha256) {
             Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(_) if !budget.take(version.content_length) => {
+                unread = true;
+                continue;
+            }
             Entry::Vacant(unknown) => {
                 let bytes = store.content_of(&version)?;
                 let text =
@@ -147,5 +198,5 @@ fn trace_in_statement(
             }
         }
     }
-    Ok(trace)
+    Ok((trace, unread))
 }

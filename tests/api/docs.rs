@@ -139,3 +139,28 @@ async fn docs_page_needs_no_other_host() {
         "no call to the online validator"
     );
 }
+
+#[tokio::test]
+async fn every_error_response_shows_an_example_of_its_own_status() {
+    let document: Value = serde_json::from_str(&provenance::api::openapi_json()).unwrap();
+    let mut checked = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let Some(reference) = response["$ref"].as_str() else {
+                    continue;
+                };
+                let component = document.pointer(reference.trim_start_matches('#')).unwrap();
+                let example = &component["content"]["application/problem+json"]["example"];
+                assert_eq!(
+                    example["status"].to_string(),
+                    *status,
+                    "{method} {path} {status}: {reference} shows {example}"
+                );
+                assert!(example["detail"].is_string(), "{reference}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} error responses checked");
+}

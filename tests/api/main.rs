@@ -2,6 +2,8 @@
 //! HTTP to it. One binary for all of them, one file per concern.
 
 mod access;
+mod bodies;
+mod bounds;
 #[path = "../common/mod.rs"]
 mod common;
 mod concurrency;
@@ -10,13 +12,16 @@ mod diff;
 mod docs;
 mod errors;
 mod extraction;
+mod headers;
 mod helpers;
 mod ingest;
 mod keys;
 mod listing;
 mod log;
 mod passages;
+mod paths;
 mod read;
+mod refusals;
 mod reserve;
 mod restart;
 mod tiles;

@@ -37,6 +37,7 @@ async fn search(app: &TestApp, passage: &str) -> Vec<Value> {
         .await;
     assert_eq!(response.status(), StatusCode::OK, "search for {passage:?}");
     let results: Value = response.json().await.unwrap();
+    assert_eq!(results["unread_candidates"], 0, "every candidate was read");
     results["items"].as_array().unwrap().clone()
 }
 
@@ -186,9 +187,12 @@ async fn a_sentence_of_a_seed_quote_is_traced_to_that_seed_only() {
 async fn bad_searches_are_refused_with_the_field_named() {
     let app = spawn_app().await;
     ingest_fixtures(&app).await;
-    assert!(
-        search(&app, "public safety remains").await.is_empty(),
-        "too short to be evidence"
+    let short = json!({"passage": "public safety remains the first priority"});
+    let response = app.post_json_anonymously("/v1/passages/search", &short).await;
+    let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "passage").await;
+    assert_eq!(
+        problem["detail"],
+        "passage: must have at least 8 words (it has 6): a shorter phrase is no evidence of where it came from"
     );
     let missing = app.post_json_anonymously("/v1/passages/search", &json!({})).await;
     assert_problem(missing, StatusCode::UNPROCESSABLE_ENTITY, "passage").await;
