@@ -37,6 +37,7 @@ mod commit;
 mod keys;
 mod log;
 mod postings;
+mod recent;
 
 pub use access::ApiKey;
 pub use postings::DEFAULT_SEGMENT_VERSIONS;
