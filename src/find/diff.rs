@@ -5,6 +5,32 @@ use crate::domain::{ComparableText, Field, StatementId, Version, VersionNo};
 use crate::store::{Store, StoreError};
 use crate::text::diff::{diff_words, is_cosmetic, WordDiff};
 
+/// One side of a comparison: a version, its content as text, and that text as compared.
+pub struct Side {
+    pub version: Version,
+    /// The content, as text.
+    pub text: String,
+    /// The text a reader sees, with its page boilerplate: what `cosmetic` is decided on.
+    pub reading: ComparableText,
+}
+
+impl Side {
+    /// Version `n` of statement `id` with its content (re-hashed), read; `None` when there is no
+    /// such version.
+    pub fn read(store: &Store, id: &StatementId, n: VersionNo) -> Result<Option<Self>, StoreError> {
+        let Some((version, bytes)) = store.content(id, n)? else {
+            return Ok(None);
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let reading = ComparableText::read(&text, version.metadata.content_type);
+        Ok(Some(Self {
+            version,
+            text,
+            reading,
+        }))
+    }
+}
+
 /// Two versions of one statement compared.
 pub struct VersionDiff {
     pub from: Version,
@@ -19,6 +45,34 @@ pub struct VersionDiff {
     pub cosmetic: bool,
 }
 
+/// How much a version changed from another, in brief: what a history lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub content_changed: bool,
+    pub words_added: usize,
+    pub words_removed: usize,
+    pub chars_added: usize,
+    pub chars_removed: usize,
+    /// The metadata fields that differ, in a fixed order.
+    pub metadata_changes: Vec<Field>,
+    /// As [`VersionDiff::cosmetic`].
+    pub cosmetic: bool,
+}
+
+impl VersionDiff {
+    pub fn change(&self) -> Change {
+        Change {
+            content_changed: self.from.sha256 != self.to.sha256,
+            words_added: self.words.words_added(),
+            words_removed: self.words.words_removed(),
+            chars_added: self.words.chars_added,
+            chars_removed: self.words.chars_removed,
+            metadata_changes: self.metadata_changes.clone(),
+            cosmetic: self.cosmetic,
+        }
+    }
+}
+
 /// Compares versions `from` and `to` of statement `id`; `Err` names a version that does not
 /// exist.
 pub fn diff(
@@ -27,37 +81,37 @@ pub fn diff(
     from: VersionNo,
     to: VersionNo,
 ) -> Result<Result<VersionDiff, VersionNo>, StoreError> {
-    let Some((from, old)) = store.content(id, from)? else {
+    let Some(old) = Side::read(store, id, from)? else {
         return Ok(Err(from));
     };
-    let Some((to, new)) = store.content(id, to)? else {
+    let Some(new) = Side::read(store, id, to)? else {
         return Ok(Err(to));
     };
-    let (old_text, new_text) = (
-        String::from_utf8_lossy(&old).into_owned(),
-        String::from_utf8_lossy(&new).into_owned(),
-    );
-    let metadata_changes: Vec<Field> = from
-        .changes_to_version(&to)
+    Ok(Ok(compare(&old, &new)))
+}
+
+/// Compares two sides already read.
+pub fn compare(old: &Side, new: &Side) -> VersionDiff {
+    let metadata_changes: Vec<Field> = old
+        .version
+        .changes_to_version(&new.version)
         .into_iter()
         .filter(|field| *field != Field::Content)
         .collect();
-    let old_reading = ComparableText::read(&old_text, from.metadata.content_type);
-    let new_reading = ComparableText::read(&new_text, to.metadata.content_type);
     let cosmetic = metadata_changes.is_empty()
         && is_cosmetic(
-            &old_reading.text,
-            &new_reading.text,
-            &old_reading.ignore,
-            &new_reading.ignore,
+            &old.reading.text,
+            &new.reading.text,
+            &old.reading.ignore,
+            &new.reading.ignore,
         );
-    Ok(Ok(VersionDiff {
-        words: diff_words(&old_text, &new_text),
-        from,
-        to,
-        old_text,
-        new_text,
+    VersionDiff {
+        words: diff_words(&old.text, &new.text),
+        from: old.version.clone(),
+        to: new.version.clone(),
+        old_text: old.text.clone(),
+        new_text: new.text.clone(),
         metadata_changes,
         cosmetic,
-    }))
+    }
 }

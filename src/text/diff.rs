@@ -59,6 +59,26 @@ pub struct WordDiff {
     pub chars_removed: usize,
 }
 
+impl WordDiff {
+    /// The words ([`words`]) of the `insert` operations.
+    pub fn words_added(&self) -> usize {
+        self.words_of(DiffKind::Insert)
+    }
+
+    /// The words ([`words`]) of the `delete` operations.
+    pub fn words_removed(&self) -> usize {
+        self.words_of(DiffKind::Delete)
+    }
+
+    fn words_of(&self, kind: DiffKind) -> usize {
+        self.ops
+            .iter()
+            .filter(|op| op.kind == kind)
+            .map(|op| words(&op.text, &[]).len())
+            .sum()
+    }
+}
+
 /// The word operations that turn `old` into `new`.
 pub fn diff_words(old: &str, new: &str) -> WordDiff {
     let old_bounds = token_bounds(old);
@@ -249,6 +269,18 @@ mod tests {
     use crate::text::ignore::to_ranges;
     use proptest::prelude::*;
     use DiffKind::{Delete, Equal, Insert};
+
+    #[test]
+    fn counts_the_words_added_and_removed() {
+        let diff = diff_words(
+            "The mayor caved to threats today.",
+            "The mayor, under pressure, yielded to threats from the administration.",
+        );
+        assert_eq!((diff.words_added(), diff.words_removed()), (6, 2));
+        let cosmetic = diff_words("It’s done.", "It's  done!");
+        assert_eq!((cosmetic.words_added(), cosmetic.words_removed()), (0, 0), "punctuation only");
+        assert_eq!(diff_words("Same", "Same").words_added(), 0);
+    }
 
     /// The operations as `(kind, text)`, for compact expectations.
     fn ops(old: &str, new: &str) -> Vec<(DiffKind, String)> {
