@@ -10,7 +10,7 @@ use super::problem::ApiError;
 use super::statements::{statement_id, unknown_statement, unknown_version};
 use super::{blocking, rfc3339};
 use crate::domain::{Field, FieldError, VersionNo};
-use crate::find::diff::{diff, VersionDiff};
+use crate::find::diff::{diff_with_defaults, Refusal, VersionDiff};
 use crate::store::Store;
 use crate::text::diff::{html, unified, DiffKind};
 
@@ -124,25 +124,15 @@ pub async fn diff_versions(
         return Err(ApiError::bad_request("format", "must be json, unified or html"));
     }
     let store = store.into_inner();
-    let compared = blocking(move || {
-        let Some(statement) = store.statement(&id)? else {
-            return Ok(Err(unknown_statement(&id)));
-        };
-        let to = to.unwrap_or(statement.latest.version);
-        let from = from.unwrap_or_else(|| VersionNo::from_u32(to.get() - 1).unwrap_or(to));
-        if from > to {
-            // An unknown version is a 404 whatever the order; two known ones the wrong way round a 400.
-            if store.version(&id, from)?.is_none() {
-                return Ok(Err(unknown_version(&id, from)));
+    let compared = blocking(move || diff_with_defaults(&store, &id, from, to))
+        .await?
+        .map_err(|refusal| match refusal {
+            Refusal::UnknownStatement => unknown_statement(&id),
+            Refusal::UnknownVersion(n) => unknown_version(&id, n),
+            Refusal::FromAfterTo { to } => {
+                ApiError::BadRequest(FieldError::new("from", format!("must not be after to ({to})")))
             }
-            return Ok(Err(ApiError::BadRequest(FieldError::new(
-                "from",
-                format!("must not be after to ({to})"),
-            ))));
-        }
-        Ok(diff(&store, &id, from, to)?.map_err(|missing| unknown_version(&id, missing)))
-    })
-    .await??;
+        })?;
     Ok(match format.as_str() {
         "unified" => HttpResponse::Ok()
             .content_type(MediaType::plaintext())

@@ -90,6 +90,38 @@ pub fn diff(
     Ok(Ok(compare(&old, &new)))
 }
 
+/// Why two versions could not be compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    UnknownStatement,
+    UnknownVersion(VersionNo),
+    /// `from` is after `to` (both exist).
+    FromAfterTo { to: VersionNo },
+}
+
+/// Compares versions `from` (by default the one before `to`) and `to` (by default the latest)
+/// of statement `id`. An unknown version is refused as unknown whatever the order; two known
+/// ones the wrong way round as [`Refusal::FromAfterTo`].
+pub fn diff_with_defaults(
+    store: &Store,
+    id: &StatementId,
+    from: Option<VersionNo>,
+    to: Option<VersionNo>,
+) -> Result<Result<VersionDiff, Refusal>, StoreError> {
+    let Some(statement) = store.statement(id)? else {
+        return Ok(Err(Refusal::UnknownStatement));
+    };
+    let to = to.unwrap_or(statement.latest.version);
+    let from = from.unwrap_or_else(|| VersionNo::from_u32(to.get() - 1).unwrap_or(to));
+    if from > to {
+        if store.version(id, from)?.is_none() {
+            return Ok(Err(Refusal::UnknownVersion(from)));
+        }
+        return Ok(Err(Refusal::FromAfterTo { to }));
+    }
+    Ok(diff(store, id, from, to)?.map_err(Refusal::UnknownVersion))
+}
+
 /// Compares two sides already read.
 pub fn compare(old: &Side, new: &Side) -> VersionDiff {
     let metadata_changes: Vec<Field> = old
