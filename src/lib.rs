@@ -10,8 +10,10 @@
 //! - [`text`]: pure text comparison: the `norm-v1` normalization, word shingles and passage
 //!   alignment, word diffs.
 //! - [`find`]: answers composed of store reads and text comparison: verifying a copy, tracing
-//!   a passage, diffing two versions.
+//!   a passage, diffing two versions, a statement's history.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
+//! - [`web`]: pages for people (server-rendered HTML, a little plain JavaScript) over the same
+//!   store and `find` functions as the API.
 //! - [`config`]: the command line and settings; [`startup`]: assembling the service;
 //!   [`cli`]: the offline commands (fsck, export, import).
 
@@ -25,3 +27,4 @@ pub mod log;
 pub mod startup;
 pub mod store;
 pub mod text;
+pub mod web;

@@ -51,6 +51,9 @@ impl Application {
             settings.rate_limit_key,
             settings.rate_limit_ip,
         ));
+        let pages = web::Data::new(crate::web::Pages {
+            reads_need_key: settings.reads_need_key,
+        });
         let app_store = store.clone();
         let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -69,6 +72,8 @@ impl Application {
                 .app_data(app_store.clone())
                 .app_data(limit.clone())
                 .app_data(policy.clone())
+                .app_data(pages.clone())
+                .configure(crate::web::configure)
                 .configure(api::configure)
         })
         .client_request_timeout(Duration::from_secs(settings.head_timeout_secs))

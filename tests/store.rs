@@ -57,12 +57,17 @@ fn check_against_model(store: &Store, model: &Model, commits: &Commits) {
             .unwrap()
             .iter()
             .map(|v| {
-                let url = URLS.iter().position(|u| SourceUrl::parse("u", u).unwrap() == v.source_url);
+                let url = URLS
+                    .iter()
+                    .position(|u| SourceUrl::parse("u", u).unwrap() == v.source_url);
                 (url.unwrap(), v.version.get())
             })
             .collect();
         let expected: Commits = commits.iter().rev().take(limit).copied().collect();
-        assert_eq!(recent, expected, "the {limit} versions committed last, newest first");
+        assert_eq!(
+            recent, expected,
+            "the {limit} versions committed last, newest first"
+        );
     }
     for (url, versions) in model {
         let id = StatementId::for_url(&SourceUrl::parse("source_url", URLS[*url]).unwrap());

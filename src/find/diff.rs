@@ -96,7 +96,9 @@ pub enum Refusal {
     UnknownStatement,
     UnknownVersion(VersionNo),
     /// `from` is after `to` (both exist).
-    FromAfterTo { to: VersionNo },
+    FromAfterTo {
+        to: VersionNo,
+    },
 }
 
 /// Compares versions `from` (by default the one before `to`) and `to` (by default the latest)

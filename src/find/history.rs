@@ -19,14 +19,21 @@ pub struct ReadVersion {
 }
 
 /// Reads version `n` of statement `id` as a reader sees it; `None` when there is no such version.
-pub fn read_version(store: &Store, id: &StatementId, n: VersionNo) -> Result<Option<ReadVersion>, StoreError> {
+pub fn read_version(
+    store: &Store,
+    id: &StatementId,
+    n: VersionNo,
+) -> Result<Option<ReadVersion>, StoreError> {
     let Some((version, bytes)) = store.content(id, n)? else {
         return Ok(None);
     };
     let content = String::from_utf8_lossy(&bytes);
     let (text, dateline) = match read_content(&content, version.metadata.content_type) {
         Some(extraction) => {
-            let dateline = extraction.dateline.as_ref().map(|dateline| dateline.place.clone());
+            let dateline = extraction
+                .dateline
+                .as_ref()
+                .map(|dateline| dateline.place.clone());
             (ComparableText::of(extraction).text, dateline)
         }
         None => (content.into_owned(), None),
@@ -140,8 +147,16 @@ mod tests {
         let store = Store::open(dir.path(), NoteSigner::generate("test.example/log").unwrap()).unwrap();
         ingest(&store, "MIAMI — The mayor caved to threats.", "Statement");
         ingest(&store, "MIAMI — The mayor yielded to threats today.", "Statement");
-        ingest(&store, "MIAMI —  The mayor yielded to threats today!", "Statement");
-        ingest(&store, "MIAMI —  The mayor yielded to threats today!", "New title");
+        ingest(
+            &store,
+            "MIAMI —  The mayor yielded to threats today!",
+            "Statement",
+        );
+        ingest(
+            &store,
+            "MIAMI —  The mayor yielded to threats today!",
+            "New title",
+        );
         let id = StatementId::for_url(&SourceUrl::parse("u", "https://example.org/release").unwrap());
 
         let all = history(&store, &id, None, 10).unwrap().unwrap();
@@ -150,7 +165,10 @@ mod tests {
         assert_eq!(all.older, None);
         let changes: Vec<Option<Change>> = all.entries.iter().map(|e| e.change.clone()).collect();
         let v4 = changes[0].as_ref().unwrap();
-        assert!(!v4.content_changed && !v4.cosmetic, "a title change is not cosmetic");
+        assert!(
+            !v4.content_changed && !v4.cosmetic,
+            "a title change is not cosmetic"
+        );
         assert_eq!(v4.metadata_changes, [Field::Title]);
         let v3 = changes[1].as_ref().unwrap();
         assert!(v3.content_changed && v3.cosmetic && v3.words_added == 0);
@@ -162,7 +180,10 @@ mod tests {
         let numbers: Vec<u32> = page.entries.iter().map(|e| e.version.version.get()).collect();
         assert_eq!(numbers, [3, 2]);
         assert_eq!(page.older, VersionNo::from_u32(1));
-        assert!(page.entries[1].change.is_some(), "the oldest listed is compared with the one before");
+        assert!(
+            page.entries[1].change.is_some(),
+            "the oldest listed is compared with the one before"
+        );
 
         let read = read_version(&store, &id, VersionNo::FIRST).unwrap().unwrap();
         assert_eq!(read.dateline.as_deref(), Some("MIAMI"));

@@ -278,7 +278,11 @@ mod tests {
         );
         assert_eq!((diff.words_added(), diff.words_removed()), (6, 2));
         let cosmetic = diff_words("It’s done.", "It's  done!");
-        assert_eq!((cosmetic.words_added(), cosmetic.words_removed()), (0, 0), "punctuation only");
+        assert_eq!(
+            (cosmetic.words_added(), cosmetic.words_removed()),
+            (0, 0),
+            "punctuation only"
+        );
         assert_eq!(diff_words("Same", "Same").words_added(), 0);
     }
 

@@ -5,8 +5,21 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+
+/// The folder of the shared corpus's seeds: `../shared/corpus/seeds`, or `PROVENANCE_CORPUS`.
+pub fn corpus_dir() -> PathBuf {
+    let dir = std::env::var_os("PROVENANCE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds"));
+    assert!(
+        dir.is_dir(),
+        "the corpus seeds are missing: expected them in {} (set PROVENANCE_CORPUS to their folder)",
+        dir.display()
+    );
+    dir
+}
 
 /// The binary under test.
 pub fn binary() -> &'static str {
