@@ -1,7 +1,7 @@
 //! What changed between two versions of a statement: a word diff of the content, the
 //! metadata fields that differ, and whether the change is only cosmetic.
 
-use crate::domain::{ComparableText, Field, StatementId, Version, VersionNo};
+use crate::domain::{ComparableText, ContentType, Field, StatementId, Version, VersionNo};
 use crate::store::{Store, StoreError};
 use crate::text::diff::{diff_words, is_cosmetic, WordDiff};
 
@@ -37,6 +37,10 @@ pub struct VersionDiff {
     pub to: Version,
     pub old_text: String,
     pub new_text: String,
+    /// The text a reader sees of each side (the content itself, or an HTML page's text).
+    pub old_reading: ComparableText,
+    pub new_reading: ComparableText,
+    /// The word diff of the contents.
     pub words: WordDiff,
     /// The metadata fields that differ, in a fixed order.
     pub metadata_changes: Vec<Field>,
@@ -60,13 +64,33 @@ pub struct Change {
 }
 
 impl VersionDiff {
+    /// Whether either side is an HTML page, whose content is markup around the text a reader
+    /// sees.
+    pub fn is_html(&self) -> bool {
+        [&self.from, &self.to]
+            .iter()
+            .any(|version| version.metadata.content_type == ContentType::Html)
+    }
+
+    /// The word diff of the text a reader sees: [`VersionDiff::words`] again for plain text
+    /// and markdown, the diff of the pages' text (not their markup) for HTML.
+    pub fn reader_words(&self) -> WordDiff {
+        if self.is_html() {
+            diff_words(&self.old_reading.text, &self.new_reading.text)
+        } else {
+            self.words.clone()
+        }
+    }
+
+    /// The change in brief; words are counted in the text a reader sees.
     pub fn change(&self) -> Change {
+        let words = self.reader_words();
         Change {
             content_changed: self.from.sha256 != self.to.sha256,
-            words_added: self.words.words_added(),
-            words_removed: self.words.words_removed(),
-            chars_added: self.words.chars_added,
-            chars_removed: self.words.chars_removed,
+            words_added: words.words_added(),
+            words_removed: words.words_removed(),
+            chars_added: words.chars_added,
+            chars_removed: words.chars_removed,
             metadata_changes: self.metadata_changes.clone(),
             cosmetic: self.cosmetic,
         }
@@ -145,6 +169,8 @@ pub fn compare(old: &Side, new: &Side) -> VersionDiff {
         to: new.version.clone(),
         old_text: old.text.clone(),
         new_text: new.text.clone(),
+        old_reading: old.reading.clone(),
+        new_reading: new.reading.clone(),
         metadata_changes,
         cosmetic,
     }

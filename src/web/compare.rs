@@ -5,12 +5,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::layout::{
-    count, field_name, name_of, page, published, quoted, source_link, statement_path, utc, version_path, Nav,
+    count, field_name, name_of, page, published, quoted, source_link, statement_path, text, utc,
+    version_path, Nav,
 };
 use super::statements::{statement_id, unknown_statement, unknown_version, version_number};
 use super::{given, ok, params, Ctx, PageError};
 use crate::api::blocking;
-use crate::domain::{ContentType, Field, Metadata, Version};
+use crate::domain::{Field, Metadata, Version};
 use crate::find::diff::{diff_with_defaults, Refusal, VersionDiff};
 use crate::text::diff::{DiffKind, DiffOp};
 
@@ -45,6 +46,7 @@ pub async fn compare(ctx: Ctx, path: web::Path<String>, req: HttpRequest) -> Res
     })?;
     let (old, new) = (&compared.from, &compared.to);
     let change = compared.change();
+    let words = compared.reader_words();
     let body = html! {
         header.statement {
             p.kicker { a href=(statement_path(&id)) { "Statement" } }
@@ -84,43 +86,33 @@ pub async fn compare(ctx: Ctx, path: web::Path<String>, req: HttpRequest) -> Res
         @if !compared.metadata_changes.is_empty() {
             (metadata_table(&compared))
         }
-        @if change.content_changed {
-            @if new.metadata.content_type == ContentType::Html || old.metadata.content_type == ContentType::Html {
-                p.note { "This statement is an HTML page: the comparison shows its source, as text." }
+        @if change.content_changed && words.ops.iter().all(|op| op.kind == DiffKind::Equal) {
+            p { "Only the page's markup changed: the text a reader sees is the same in both versions." }
+        } @else if change.content_changed {
+            @if compared.is_html() {
+                p.note {
+                    "This statement is an HTML page: this compares the text a reader sees, not its "
+                    "markup. The changes to its source are in the "
+                    a href={ "/v1/statements/" (id) "/diff?from=" (old.version) "&to=" (new.version) "&format=unified" } {
+                        "unified diff"
+                    } "."
+                }
             }
             section aria-labelledby="inline-heading" {
                 h2 #inline-heading { "The text, with the changes marked" }
-                p.legend { ins { "added" } " " del { "removed" } }
-                div.statement-text.diff.cosmetic[change.cosmetic] dir="auto" {
-                    @for op in &compared.words.ops { (inline_op(op)) }
-                }
+                p.legend { ins { "added" } " " del { "removed" } " Long unchanged passages are folded; open them to read them." }
+                div.statement-text.diff.cosmetic[change.cosmetic] dir="auto" { (ops(&words.ops, Shown::Both)) }
             }
             section aria-labelledby="side-heading" {
                 h2 #side-heading { "Side by side" }
                 div.columns {
                     div {
                         h3 { "Version " (old.version) }
-                        div.statement-text.diff dir="auto" {
-                            @for op in &compared.words.ops {
-                                @match op.kind {
-                                    DiffKind::Equal => (op.text),
-                                    DiffKind::Delete => del { (op.text) },
-                                    DiffKind::Insert => {},
-                                }
-                            }
-                        }
+                        div.statement-text.diff dir="auto" { (ops(&words.ops, Shown::Old)) }
                     }
                     div {
                         h3 { "Version " (new.version) }
-                        div.statement-text.diff dir="auto" {
-                            @for op in &compared.words.ops {
-                                @match op.kind {
-                                    DiffKind::Equal => (op.text),
-                                    DiffKind::Insert => ins { (op.text) },
-                                    DiffKind::Delete => {},
-                                }
-                            }
-                        }
+                        div.statement-text.diff dir="auto" { (ops(&words.ops, Shown::New)) }
                     }
                 }
             }
@@ -150,14 +142,82 @@ fn pick_form(compared: &VersionDiff, latest: u32) -> Markup {
     }
 }
 
-fn inline_op(op: &DiffOp) -> Markup {
+/// Which side of a diff to show.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Both,
+    Old,
+    New,
+}
+
+/// Unchanged text longer than this is folded, but for [`KEEP`] bytes on each side of a change.
+const FOLD_OVER: usize = 900;
+const KEEP: usize = 300;
+
+/// The operations of a word diff for one side (or both), unchanged stretches folded.
+fn ops(ops: &[DiffOp], shown: Shown) -> Markup {
+    let last = ops.len().saturating_sub(1);
     html! {
-        @match op.kind {
-            DiffKind::Equal => (op.text),
-            DiffKind::Insert => ins { (op.text) },
-            DiffKind::Delete => del { (op.text) },
+        @for (index, op) in ops.iter().enumerate() {
+            @match op.kind {
+                DiffKind::Equal => (unchanged(&op.text, index > 0, index < last)),
+                DiffKind::Insert if shown != Shown::Old => ins { (text(&op.text)) },
+                DiffKind::Delete if shown != Shown::New => del { (text(&op.text)) },
+                _ => {},
+            }
         }
     }
+}
+
+/// An unchanged stretch: whole when short, otherwise its ends next to the changes around it
+/// (`after_change`, `before_change`) with the middle folded in a `<details>`.
+fn unchanged(stretch: &str, after_change: bool, before_change: bool) -> Markup {
+    if stretch.len() <= FOLD_OVER {
+        return text(stretch);
+    }
+    let head_end = if after_change {
+        cut_at_line(stretch, KEEP, true)
+    } else {
+        0
+    };
+    let tail_start = if before_change {
+        cut_at_line(stretch, stretch.len() - KEEP, false)
+    } else {
+        stretch.len()
+    };
+    if head_end >= tail_start {
+        return text(stretch);
+    }
+    let folded = &stretch[head_end..tail_start];
+    let lines = folded.lines().filter(|line| !line.trim().is_empty()).count();
+    html! {
+        (text(&stretch[..head_end]))
+        details.unchanged {
+            summary { "… " (count(lines.max(1), "unchanged line", "unchanged lines")) }
+            (text(folded))
+        }
+        (text(&stretch[tail_start..]))
+    }
+}
+
+/// A byte position near `at` in `stretch` on a line break (after it), else on white space,
+/// looking forward from `at` when `forward`, back otherwise; always a char boundary.
+fn cut_at_line(stretch: &str, at: usize, forward: bool) -> usize {
+    let mut at = at.min(stretch.len());
+    while !stretch.is_char_boundary(at) {
+        at -= 1;
+    }
+    let (window, offset) = if forward {
+        (&stretch[at..], at)
+    } else {
+        (&stretch[..at], 0)
+    };
+    let found = if forward {
+        window.find('\n').or_else(|| window.find(char::is_whitespace))
+    } else {
+        window.rfind('\n').or_else(|| window.rfind(char::is_whitespace))
+    };
+    found.map_or(at, |position| offset + position + 1)
 }
 
 /// The metadata fields that differ, with both values.
@@ -226,5 +286,43 @@ fn value(version: &Version, field: Field) -> Markup {
                 }
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::diff::diff_words;
+
+    #[test]
+    fn long_unchanged_stretches_are_folded_next_to_the_changes() {
+        let paragraph = "An unchanged paragraph of the statement, long enough to matter.\n\n";
+        let old = format!(
+            "{}The mayor caved to threats.\n\n{}",
+            paragraph.repeat(30),
+            paragraph.repeat(30)
+        );
+        let new = old.replace("caved", "yielded");
+        let shown = ops(&diff_words(&old, &new).ops, Shown::Both).into_string();
+        assert_eq!(
+            shown.matches("<details class=\"unchanged\">").count(),
+            2,
+            "{shown}"
+        );
+        assert!(shown.contains("<del>caved</del><ins>yielded</ins>"));
+        let unfolded = shown
+            .replace("<details class=\"unchanged\">", "")
+            .replace("</details>", "");
+        let without_summaries: String = unfolded
+            .split("<summary>")
+            .map(|part| part.split_once("</summary>").map_or(part, |(_, rest)| rest))
+            .collect();
+        let plain = without_summaries
+            .replace("<del>caved</del>", "")
+            .replace("<ins>", "")
+            .replace("</ins>", "");
+        assert_eq!(plain, new, "nothing is lost, only folded");
+        let short = ops(&diff_words("a b c", "a x c").ops, Shown::Old).into_string();
+        assert_eq!(short, "a <del>b</del> c");
     }
 }

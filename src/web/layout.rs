@@ -74,9 +74,57 @@ pub fn page(title: &str, nav: Nav, main: Markup) -> Markup {
     }
 }
 
-/// Text from a statement, inline: escaped and isolated from the text around it.
-pub fn quoted(text: &str) -> Markup {
-    html! { bdi { (text) } }
+/// Text from a statement, inline: escaped, its bidi controls shown ([`text`]), and isolated
+/// from the text around it.
+pub fn quoted(shown: &str) -> Markup {
+    html! { bdi { (text(shown)) } }
+}
+
+/// The explicit bidi controls (embeddings, overrides, isolates and their ends), with the short
+/// name a reader is shown. A right-to-left override can make `txt.exe` read `exe.txt`; a
+/// registry of evidence shows that it is there rather than applying it.
+const BIDI_CONTROLS: [(char, &str, &str); 9] = [
+    ('\u{202a}', "LRE", "left-to-right embedding"),
+    ('\u{202b}', "RLE", "right-to-left embedding"),
+    ('\u{202c}', "PDF", "end of a bidi embedding or override"),
+    ('\u{202d}', "LRO", "left-to-right override"),
+    ('\u{202e}', "RLO", "right-to-left override"),
+    ('\u{2066}', "LRI", "left-to-right isolate"),
+    ('\u{2067}', "RLI", "right-to-left isolate"),
+    ('\u{2068}', "FSI", "first-strong isolate"),
+    ('\u{2069}', "PDI", "end of a bidi isolate"),
+];
+
+/// Text from a statement, escaped, with each explicit bidi control shown as a visible mark
+/// (`[RLO]`) instead of being applied. Everything else is shown as it is.
+pub fn text(shown: &str) -> Markup {
+    let control = |c: char| BIDI_CONTROLS.iter().find(|(control, _, _)| *control == c);
+    let mut pieces: Vec<Result<&str, &(char, &str, &str)>> = Vec::new();
+    let mut start = 0;
+    for (at, c) in shown.char_indices() {
+        if let Some(found) = control(c) {
+            if start < at {
+                pieces.push(Ok(&shown[start..at]));
+            }
+            pieces.push(Err(found));
+            start = at + c.len_utf8();
+        }
+    }
+    if start < shown.len() {
+        pieces.push(Ok(&shown[start..]));
+    }
+    html! {
+        @for piece in pieces {
+            @match piece {
+                Ok(plain) => (plain),
+                Err((code, short, name)) => {
+                    span.control title=(format!("{name} (U+{:04X}), shown here, not applied", u32::from(*code))) {
+                        "[" (short) "]"
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// An instant as UTC, written out (`16 August 2017, 14:05 UTC`), machine-readable too.
@@ -216,8 +264,23 @@ mod tests {
 
     #[test]
     fn statement_text_is_escaped_and_isolated() {
-        let shown = quoted("<script>alert(1)</script>\u{202e}").into_string();
-        assert_eq!(shown, "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;\u{202e}</bdi>");
+        let shown = quoted("<script>alert(1)</script>").into_string();
+        assert_eq!(shown, "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi>");
+    }
+
+    #[test]
+    fn bidi_controls_are_shown_not_applied() {
+        let shown = text("file \u{202e}txt.exe\u{202c} — עברית").into_string();
+        assert!(
+            !shown.contains('\u{202e}') && !shown.contains('\u{202c}'),
+            "{shown}"
+        );
+        assert!(shown.starts_with("file <span class=\"control\" title=\"right-to-left override (U+202E), shown here, not applied\">[RLO]</span>txt.exe"));
+        assert!(
+            shown.ends_with("[PDF]</span> — עברית"),
+            "other text stays as it is: {shown}"
+        );
+        assert_eq!(text("plain").into_string(), "plain");
     }
 
     #[test]

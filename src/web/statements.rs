@@ -6,7 +6,7 @@ use maud::{html, Markup};
 
 use super::layout::{
     and_list, compare_path, count, evidence_links, field_name, name_of, page, published, quoted, short_hash,
-    source_link, statement_path, utc, version_path, Nav,
+    source_link, statement_path, text, utc, version_path, Nav,
 };
 use super::{given, ok, params, Ctx, PageError};
 use crate::api::blocking;
@@ -78,8 +78,8 @@ pub async fn statement(
         header.statement {
             p.kicker { "Statement" }
             h1 { (name_of(latest)) }
-            (facts(latest, current.dateline.as_deref()))
             dl.facts {
+                (facts(latest, current.dateline.as_deref()))
                 dt { "Versions" }
                 dd {
                     (count(statement.version_count() as usize, "version", "versions"))
@@ -145,8 +145,8 @@ pub async fn version(ctx: Ctx, path: web::Path<(String, String)>) -> Result<Http
                     a href=(compare_path(&id, n, next.version)) { "See what changed" }
                 }
             }
-            (facts(version, read.dateline.as_deref()))
             dl.facts {
+                (facts(version, read.dateline.as_deref()))
                 dt { "Recorded" }
                 dd { (utc(version.ingested_at)) " by " (submitter(version)) }
                 dt { "SHA-256" }
@@ -187,11 +187,10 @@ fn title_of(version: &Version) -> String {
         .map_or_else(|| version.source_url.to_string(), ToString::to_string)
 }
 
-/// Source, publisher, publication date and dateline of a version.
+/// Source, publisher, publication date and dateline of a version, as rows of a `dl`.
 fn facts(version: &Version, dateline: Option<&str>) -> Markup {
     let metadata = &version.metadata;
     html! {
-        dl.facts {
             dt { "Source" }
             dd { (source_link(version)) }
             dt { "Publisher" }
@@ -207,7 +206,6 @@ fn facts(version: &Version, dateline: Option<&str>) -> Markup {
                 dt { "Dateline" }
                 dd { (quoted(place)) }
             }
-        }
     }
 }
 
@@ -319,6 +317,6 @@ fn text_block(read: &ReadVersion) -> Markup {
                 "sees; its markup is not shown and never run. Its exact bytes can be downloaded."
             }
         }
-        div.statement-text dir="auto" { (read.text) }
+        div.statement-text dir="auto" { (text(&read.text)) }
     }
 }

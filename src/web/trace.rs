@@ -7,7 +7,7 @@ use std::ops::Range;
 use actix_web::{HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use super::layout::{name_of, page, published, source_link, utc, version_path, Nav};
+use super::layout::{name_of, page, published, source_link, text, utc, version_path, Nav};
 use super::{given, ok, params, Ctx, PageError};
 use crate::api::blocking;
 use crate::find::passages::{trace as trace_passage, Trace};
@@ -97,7 +97,7 @@ pub fn results(passage: &str, traces: &[Trace]) -> Markup {
 fn appearance(trace: &Trace) -> Markup {
     let version = &trace.version;
     let found = &trace.found;
-    let (before, matched, after) = context(&trace.text, found.span.clone());
+    let shown = context(&trace.text, found.span.clone());
     html! {
         article.appearance {
             h3 { a href=(version_path(&version.statement_id, version.version)) { (name_of(version)) } }
@@ -122,18 +122,31 @@ fn appearance(trace: &Trace) -> Markup {
             }
             p.url { (source_link(version)) }
             blockquote.context dir="auto" {
-                @if !before.is_empty() { "…" (before) }
-                mark { (matched) }
-                @if !after.is_empty() { (after) "…" }
+                @if shown.cut_before { "…" }
+                (text(shown.before))
+                mark { (text(shown.matched)) }
+                (text(shown.after))
+                @if shown.cut_after { "…" }
             }
         }
     }
 }
 
+/// A match in its context.
+#[derive(Debug, PartialEq, Eq)]
+struct Context<'a> {
+    before: &'a str,
+    matched: &'a str,
+    after: &'a str,
+    /// Whether text before `before` (after `after`) was left out.
+    cut_before: bool,
+    cut_after: bool,
+}
+
 /// The text before the match (up to [`CONTEXT_BYTES`], from a word's start), the match, and
-/// the text after it (up to [`CONTEXT_BYTES`], to a word's end). Empty before or after when
-/// the match starts or ends the text.
-fn context(text: &str, span: Range<usize>) -> (&str, &str, &str) {
+/// the text after it (up to [`CONTEXT_BYTES`], to a word's end), trimmed of the white space at
+/// the cuts.
+fn context(text: &str, span: Range<usize>) -> Context<'_> {
     let floor = |mut i: usize| {
         while !text.is_char_boundary(i) {
             i -= 1;
@@ -154,7 +167,13 @@ fn context(text: &str, span: Range<usize>) -> (&str, &str, &str) {
             .rfind(char::is_whitespace)
             .map_or(end, |at| end + at);
     }
-    (&text[from..start], &text[start..end], &text[end..to])
+    Context {
+        before: text[from..start].trim_start(),
+        matched: &text[start..end],
+        after: text[end..to].trim_end(),
+        cut_before: from > 0,
+        cut_after: to < text.len(),
+    }
 }
 
 #[cfg(test)]
@@ -165,14 +184,22 @@ mod tests {
     fn context_stays_on_character_and_word_boundaries() {
         let text = format!("{}MATCH here{}", "é word ".repeat(100), " après ".repeat(100));
         let start = text.find("MATCH").unwrap();
-        let (before, matched, after) = context(&text, start..start + 10);
-        assert_eq!(matched, "MATCH here");
-        assert!(before.len() <= CONTEXT_BYTES && before.starts_with(char::is_whitespace));
+        let shown = context(&text, start..start + 10);
+        assert_eq!(shown.matched, "MATCH here");
+        assert!(shown.before.len() <= CONTEXT_BYTES);
         assert!(
-            after.len() <= CONTEXT_BYTES && after.ends_with(" après"),
-            "ends at a word's end"
+            shown.before.starts_with("é ") || shown.before.starts_with("word "),
+            "starts with a whole word"
         );
-        assert_eq!(context("short match", 6..11), ("short ", "match", ""));
-        assert_eq!(context("short match", 0..5), ("", "short", " match"));
+        assert!(shown.after.len() <= CONTEXT_BYTES && shown.after.ends_with("après"));
+        assert!(shown.cut_before && shown.cut_after);
+        let end = context("short match\n", 6..11);
+        assert_eq!((end.before, end.matched, end.after), ("short ", "match", ""));
+        assert!(!end.cut_before && !end.cut_after, "nothing was left out");
+        let start = context("short match", 0..5);
+        assert_eq!(
+            (start.before, start.after, start.cut_before),
+            ("", " match", false)
+        );
     }
 }

@@ -312,6 +312,15 @@ fn badge(verdict: Verdict) -> &'static str {
     }
 }
 
+/// The heading's colour: a verdict's own when every source agrees, a warning's when they differ.
+fn heading_class(verdicts: &[Verdict]) -> &'static str {
+    match verdicts {
+        [] => class_of(Verdict::Unknown),
+        [first, rest @ ..] if rest.iter().all(|v| v == first) => class_of(*first),
+        _ => class_of(Verdict::Superseded),
+    }
+}
+
 fn class_of(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Current => "current",
@@ -332,7 +341,7 @@ fn verdict_page(
     let verdicts: Vec<Verdict> = sources.iter().map(|source| source.verdict).collect();
     let tally = |verdict: Verdict| verdicts.iter().filter(|v| **v == verdict).count();
     html! {
-        h1.verdict-heading.(class_of(verification.verdict)) { (headline(&verdicts)) }
+        h1.verdict-heading.(heading_class(&verdicts)) { (headline(&verdicts)) }
         @if sources.len() > 1 {
             ul.tally {
                 @for verdict in [Verdict::Current, Verdict::Superseded, Verdict::NormalizedMatch] {
