@@ -51,9 +51,7 @@ impl Application {
             settings.rate_limit_key,
             settings.rate_limit_ip,
         ));
-        let pages = web::Data::new(crate::web::Pages {
-            reads_need_key: settings.reads_need_key,
-        });
+        let pages = web::Data::new(crate::web::Pages::new(settings.reads_need_key));
         let app_store = store.clone();
         let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {

@@ -3,15 +3,19 @@
 
 use crate::domain::{ComparableText, ContentType, Field, StatementId, Version, VersionNo};
 use crate::store::{Store, StoreError};
-use crate::text::diff::{diff_words, is_cosmetic, WordDiff};
+use crate::text::diff::{diff_words, same_words, WordDiff};
+use crate::text::words::Word;
 
 /// One side of a comparison: a version, its content as text, and that text as compared.
+#[derive(Clone)]
 pub struct Side {
     pub version: Version,
     /// The content, as text.
     pub text: String,
-    /// The text a reader sees, with its page boilerplate: what `cosmetic` is decided on.
+    /// The text a reader sees, with its page boilerplate.
     pub reading: ComparableText,
+    /// The words of `reading` outside its boilerplate: what `cosmetic` is decided on.
+    pub words: Vec<Word>,
 }
 
 impl Side {
@@ -22,12 +26,19 @@ impl Side {
             return Ok(None);
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
+        Ok(Some(Self::of(version, text)))
+    }
+
+    /// A version and its content, read.
+    pub fn of(version: Version, text: String) -> Self {
         let reading = ComparableText::read(&text, version.metadata.content_type);
-        Ok(Some(Self {
+        let words = reading.words();
+        Self {
             version,
             text,
             reading,
-        }))
+            words,
+        }
     }
 }
 
@@ -156,13 +167,7 @@ pub fn compare(old: &Side, new: &Side) -> VersionDiff {
         .into_iter()
         .filter(|field| *field != Field::Content)
         .collect();
-    let cosmetic = metadata_changes.is_empty()
-        && is_cosmetic(
-            &old.reading.text,
-            &new.reading.text,
-            &old.reading.ignore,
-            &new.reading.ignore,
-        );
+    let cosmetic = metadata_changes.is_empty() && same_words(&old.words, &new.words);
     VersionDiff {
         words: diff_words(&old.text, &new.text),
         from: old.version.clone(),

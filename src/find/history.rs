@@ -3,6 +3,7 @@
 //! the text of one version as a reader sees it, with its dateline.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use super::diff::{compare, Change, Side};
 use crate::domain::{read_content, ComparableText, Sha256, Statement, StatementId, Version, VersionNo};
@@ -60,14 +61,47 @@ pub struct History {
     pub older: Option<VersionNo>,
 }
 
+/// The most changes [`Changes`] keeps; when full it starts again, empty.
+pub const MAX_KNOWN_CHANGES: usize = 100_000;
+
+/// Changes already computed, by the statement and the version they lead to. A version never
+/// changes once stored (store invariant 2), so neither does its change from the version before
+/// (within one build: the boilerplate that decides `cosmetic` comes from this build's
+/// extractor, and this is kept in memory only). A history whose changes are all known reads no
+/// content at all.
+#[derive(Default)]
+pub struct Changes {
+    known: Mutex<HashMap<(StatementId, VersionNo), Change>>,
+}
+
+impl Changes {
+    fn get(&self, id: &StatementId, n: VersionNo) -> Option<Change> {
+        self.lock().get(&(*id, n)).cloned()
+    }
+
+    fn keep(&self, id: &StatementId, n: VersionNo, change: &Change) {
+        let mut known = self.lock();
+        if known.len() >= MAX_KNOWN_CHANGES {
+            known.clear();
+        }
+        known.insert((*id, n), change.clone());
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(StatementId, VersionNo), Change>> {
+        self.known.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// The history of statement `id`: up to `limit` versions from `newest` (by default the latest)
-/// down, each compared with the one before it. Each content is read and hashed once (versions
-/// with the same content share it); `None` for an unknown statement.
+/// down, each compared with the one before it (or its change taken from `changes`, which keeps
+/// those computed here). Each content is read and hashed at most once (versions with the same
+/// content share it); `None` for an unknown statement.
 pub fn history(
     store: &Store,
     id: &StatementId,
     newest: Option<VersionNo>,
     limit: u32,
+    changes: &Changes,
 ) -> Result<Option<History>, StoreError> {
     let Some(statement) = store.statement(id)? else {
         return Ok(None);
@@ -75,41 +109,49 @@ pub fn history(
     let latest = statement.latest.version.get();
     let newest = newest.map_or(latest, |n| n.get().min(latest));
     let oldest = newest.saturating_sub(limit.max(1) - 1).max(1);
-    // Sides from the version before the oldest listed up to the newest, oldest first.
-    let mut sides: Vec<Side> = Vec::new();
-    let mut texts: HashMap<Sha256, (String, ComparableText)> = HashMap::new();
+    // The records from the version before the oldest listed up to the newest, oldest first.
+    let mut versions: Vec<Version> = Vec::new();
     for n in oldest.saturating_sub(1).max(1)..=newest {
         let Some(n) = VersionNo::from_u32(n) else { continue };
-        let version = store
-            .version(id, n)?
-            .ok_or_else(|| StoreError::Corrupt(format!("statement {id} lacks its version {n}")))?;
-        let (text, reading) = match texts.get(&version.sha256) {
-            Some(known) => known.clone(),
-            None => {
-                let bytes = store.content_of(&version)?;
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let reading = ComparableText::read(&text, version.metadata.content_type);
-                texts.insert(version.sha256, (text.clone(), reading.clone()));
-                (text, reading)
-            }
-        };
-        sides.push(Side {
-            version,
-            text,
-            reading,
-        });
+        versions.push(
+            store
+                .version(id, n)?
+                .ok_or_else(|| StoreError::Corrupt(format!("statement {id} lacks its version {n}")))?,
+        );
     }
+    // Contents read so far, by hash.
+    let mut read: HashMap<Sha256, Side> = HashMap::new();
+    let mut side_of = |version: &Version| -> Result<Side, StoreError> {
+        if let Some(known) = read.get(&version.sha256) {
+            return Ok(Side {
+                version: version.clone(),
+                ..known.clone()
+            });
+        }
+        let bytes = store.content_of(version)?;
+        let side = Side::of(version.clone(), String::from_utf8_lossy(&bytes).into_owned());
+        read.insert(version.sha256, side.clone());
+        Ok(side)
+    };
     let mut entries: Vec<Entry> = Vec::new();
-    for (index, side) in sides.iter().enumerate() {
-        if side.version.version.get() < oldest {
+    for (index, version) in versions.iter().enumerate() {
+        let n = version.version;
+        if n.get() < oldest {
             continue;
         }
-        let change = index
-            .checked_sub(1)
-            .and_then(|before| sides.get(before))
-            .map(|before| compare(before, side).change());
+        let change = match index.checked_sub(1).and_then(|before| versions.get(before)) {
+            None => None,
+            Some(before) => Some(match changes.get(id, n) {
+                Some(known) => known,
+                None => {
+                    let change = compare(&side_of(before)?, &side_of(version)?).change();
+                    changes.keep(id, n, &change);
+                    change
+                }
+            }),
+        };
         entries.push(Entry {
-            version: side.version.clone(),
+            version: version.clone(),
             change,
         });
     }
@@ -159,7 +201,8 @@ mod tests {
         );
         let id = StatementId::for_url(&SourceUrl::parse("u", "https://example.org/release").unwrap());
 
-        let all = history(&store, &id, None, 10).unwrap().unwrap();
+        let known = Changes::default();
+        let all = history(&store, &id, None, 10, &known).unwrap().unwrap();
         let numbers: Vec<u32> = all.entries.iter().map(|e| e.version.version.get()).collect();
         assert_eq!(numbers, [4, 3, 2, 1]);
         assert_eq!(all.older, None);
@@ -176,7 +219,7 @@ mod tests {
         assert_eq!((v2.words_added, v2.words_removed, v2.cosmetic), (2, 1, false));
         assert!(changes[3].is_none(), "version 1 changed nothing");
 
-        let page = history(&store, &id, VersionNo::from_u32(3), 2).unwrap().unwrap();
+        let page = history(&store, &id, VersionNo::from_u32(3), 2, &known).unwrap().unwrap();
         let numbers: Vec<u32> = page.entries.iter().map(|e| e.version.version.get()).collect();
         assert_eq!(numbers, [3, 2]);
         assert_eq!(page.older, VersionNo::from_u32(1));
@@ -189,6 +232,12 @@ mod tests {
         assert_eq!(read.dateline.as_deref(), Some("MIAMI"));
         assert!(read.text.contains("caved"));
         let unknown = StatementId::for_url(&SourceUrl::parse("u", "https://example.org/none").unwrap());
-        assert!(history(&store, &unknown, None, 10).unwrap().is_none());
+        assert!(history(&store, &unknown, None, 10, &known).unwrap().is_none());
+
+        let again = history(&store, &id, None, 10, &known).unwrap().unwrap();
+        let fresh = history(&store, &id, None, 10, &Changes::default()).unwrap().unwrap();
+        let changes_of = |h: &History| h.entries.iter().map(|e| e.change.clone()).collect::<Vec<_>>();
+        assert_eq!(changes_of(&again), changes_of(&fresh), "known changes are the ones computed");
+        assert_eq!(known.lock().len(), 3, "versions 2, 3 and 4");
     }
 }

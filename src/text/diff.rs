@@ -26,7 +26,7 @@ use std::ops::Range;
 use serde::Serialize;
 use similar::{capture_diff_slices, Algorithm, DiffTag, TextDiff};
 
-use super::words::{is_word_char, words};
+use super::words::{is_word_char, words, Word};
 
 /// The kind of a [`DiffOp`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -173,12 +173,13 @@ pub fn html(diff: &WordDiff) -> String {
 /// letter case, Unicode form, or within their ignored ranges (page boilerplate): whether their
 /// word keys ([`super::words`]) are the same. True for equal texts too.
 pub fn is_cosmetic(old: &str, new: &str, old_ignore: &[Range<usize>], new_ignore: &[Range<usize>]) -> bool {
-    let old_words = words(old, old_ignore);
-    let new_words = words(new, new_ignore);
-    old_words
-        .iter()
-        .map(|word| &word.key)
-        .eq(new_words.iter().map(|word| &word.key))
+    same_words(&words(old, old_ignore), &words(new, new_ignore))
+}
+
+/// Whether two texts' words ([`words`]) have the same keys in the same order: [`is_cosmetic`]
+/// for words already cut, so that a text compared with several others is cut once.
+pub fn same_words(old: &[Word], new: &[Word]) -> bool {
+    old.iter().map(|word| &word.key).eq(new.iter().map(|word| &word.key))
 }
 
 /// A stretch of both texts, changed or not, in byte ranges.

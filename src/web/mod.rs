@@ -39,14 +39,26 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
 use maud::Markup;
 
+use crate::find::history::Changes;
 use crate::store::Store;
 
-/// How the pages are served, from the settings.
-#[derive(Debug, Clone, Copy, Default)]
+/// How the pages are served, from the settings, and what they remember.
+#[derive(Default)]
 pub struct Pages {
     /// Reads need an API key (`--reads-need-key`): a browser page cannot send one, so every
     /// page answers 401 and points to the API.
     pub reads_need_key: bool,
+    /// The changes between versions that histories have computed (versions are immutable).
+    pub changes: Changes,
+}
+
+impl Pages {
+    pub fn new(reads_need_key: bool) -> Self {
+        Self {
+            reads_need_key,
+            changes: Changes::default(),
+        }
+    }
 }
 
 /// The Content-Security-Policy of every page: only the service's own script, stylesheet and
@@ -76,9 +88,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(web::resource("/assets/{file}").route(web::get().to(assets::asset)));
 }
 
-/// What every page handler needs: the store, once the pages are known to be open.
+/// What every page handler needs: the store and the pages' memory, once the pages are known
+/// to be open.
 pub struct Ctx {
     pub store: web::Data<Store>,
+    pub pages: web::Data<Pages>,
 }
 
 impl FromRequest for Ctx {
@@ -86,16 +100,16 @@ impl FromRequest for Ctx {
     type Future = Ready<Result<Self, PageError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let private = req
-            .app_data::<web::Data<Pages>>()
-            .is_some_and(|pages| pages.reads_need_key);
-        ready(if private {
+        let (Some(pages), Some(store)) = (
+            req.app_data::<web::Data<Pages>>().cloned(),
+            req.app_data::<web::Data<Store>>().cloned(),
+        ) else {
+            return ready(Err(PageError::internal("the pages have no store or settings")));
+        };
+        ready(if pages.reads_need_key {
             Err(PageError::private())
         } else {
-            req.app_data::<web::Data<Store>>()
-                .cloned()
-                .map(|store| Ctx { store })
-                .ok_or_else(|| PageError::internal("the pages have no store"))
+            Ok(Ctx { store, pages })
         })
     }
 }

@@ -62,9 +62,9 @@ pub async fn statement(
     let until = given(&params, "until")
         .map(|raw| version_number("until", raw))
         .transpose()?;
-    let store = ctx.store.into_inner();
+    let (store, pages) = (ctx.store.into_inner(), ctx.pages.into_inner());
     let found = blocking(move || {
-        let Some(history) = history(&store, &id, until, HISTORY_PAGE)? else {
+        let Some(history) = history(&store, &id, until, HISTORY_PAGE, &pages.changes)? else {
             return Ok(None);
         };
         let current = read_version(&store, &id, history.statement.latest.version)?;

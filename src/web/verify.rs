@@ -267,8 +267,9 @@ struct Source<'a, 'b> {
     matches: Vec<&'b Checked<'a>>,
 }
 
-/// The matches grouped by statement, in the order the verification lists them, each group
-/// with [`Verification::verdict_for`] its statement.
+/// The matches grouped by statement, each group with [`Verification::verdict_for`] its
+/// statement: superseded ones first, then same-words ones, then current ones, each kind in the
+/// order the verification lists them.
 fn by_source<'a, 'b>(verification: &Verification, checked: &'b [Checked<'a>]) -> Vec<Source<'a, 'b>> {
     let mut sources: Vec<(StatementId, Source)> = Vec::new();
     for item in checked {
@@ -284,7 +285,16 @@ fn by_source<'a, 'b>(verification: &Verification, checked: &'b [Checked<'a>]) ->
             )),
         }
     }
-    sources.into_iter().map(|(_, source)| source).collect()
+    // What changed comes first: a reader checking a quote needs the warning before the reassurance.
+    let rank = |verdict: Verdict| match verdict {
+        Verdict::Superseded => 0,
+        Verdict::NormalizedMatch => 1,
+        Verdict::Current => 2,
+        Verdict::Unknown => 3,
+    };
+    let mut sources: Vec<Source> = sources.into_iter().map(|(_, source)| source).collect();
+    sources.sort_by_key(|source| rank(source.verdict));
+    sources
 }
 
 /// The verdict in a few words, from the verdicts of the statements the copy matches.

@@ -14,6 +14,7 @@ mod helpers;
 mod ingest;
 mod listing;
 mod log;
+mod pages;
 mod passages;
 mod read;
 mod reserve;

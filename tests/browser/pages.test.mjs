@@ -218,6 +218,7 @@ test("search by URL opens the statement's history", async () => {
   const proof = await (await page.request.get(BASE + (await page.locator("#version-1 a", { hasText: "Proof bundle" }).getAttribute("href")))).json();
   assert.equal(proof.format, "provenance-proof-bundle/1");
   await audit(page, seen, "statement");
+  await page.screenshot({ path: path.join(SHOTS, "readme-statement.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1200 } });
 
   await navigate(page, () => page.click("#version-1 h3 a"));
   assert.match(await text(page, ".verdict"), /Superseded: version 2 was recorded/);
@@ -331,6 +332,7 @@ test("a copy current at one source and superseded at another says so", async () 
   assert.match(await text(page, "ul.tally"), /changed since at 1 source/);
   assert.deepEqual(await proofsChecked(page), ["verified", "verified"]);
   await audit(page, seen, "verify-mixed");
+  await page.screenshot({ path: path.join(SHOTS, "readme-verify.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1200 } });
   await context.close();
 });
 
