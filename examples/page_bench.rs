@@ -14,13 +14,12 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use provenance::config::Settings;
 use provenance::domain::{KeyName, Role};
 use provenance::startup::Application;
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use support::{folder_bytes, peak_rss_kib, percentile};
+use support::{bench_settings, folder_bytes, peak_rss_kib, percentile};
 
 /// Statements of 50 versions whose page is asked for once, for the first render's time.
 const COLD_STATEMENTS: usize = 10;
@@ -31,7 +30,10 @@ fn seed(prefix: &str) -> anyhow::Result<String> {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds"));
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();
-        if path.file_name().is_some_and(|name| name.to_string_lossy().starts_with(prefix)) {
+        if path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with(prefix))
+        {
             return Ok(std::fs::read_to_string(path)?);
         }
     }
@@ -40,17 +42,21 @@ fn seed(prefix: &str) -> anyhow::Result<String> {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let rounds: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(400);
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(400);
     let data = tempfile::tempdir()?;
-    let mut settings = Settings::new("127.0.0.1:0", data.path().join("data"));
-    settings.workers = Some(2);
-    settings.rate_limit_key = 0;
-    settings.rate_limit_ip = 0;
-    let app = Application::build(&settings)?;
+    let app = Application::build(&bench_settings(data.path().join("data")))?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let (_, token) = app
         .store()
-        .create_key(KeyName::parse("name", "page-bench")?, Role::Writer, chrono::Utc::now())?
+        .create_key(
+            KeyName::parse("name", "page-bench")?,
+            Role::Writer,
+            chrono::Utc::now(),
+        )?
         .map_err(anyhow::Error::msg)?;
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
@@ -98,11 +104,26 @@ async fn main() -> anyhow::Result<()> {
 
     let endpoints = [
         ("GET /healthz (baseline)", "/healthz".to_owned()),
-        ("GET /v1/statements/{id} (JSON record)", format!("/v1/statements/{id}")),
-        ("GET /v1/statements/{id}/versions (JSON, 50)", format!("/v1/statements/{id}/versions")),
-        ("GET /statements/{id} (page, 50 versions)", format!("/statements/{id}")),
-        ("GET /statements/{id}/versions/50 (page)", format!("/statements/{id}/versions/50")),
-        ("GET /statements/{id}/compare (page)", format!("/statements/{id}/compare?from=49&to=50")),
+        (
+            "GET /v1/statements/{id} (JSON record)",
+            format!("/v1/statements/{id}"),
+        ),
+        (
+            "GET /v1/statements/{id}/versions (JSON, 50)",
+            format!("/v1/statements/{id}/versions"),
+        ),
+        (
+            "GET /statements/{id} (page, 50 versions)",
+            format!("/statements/{id}"),
+        ),
+        (
+            "GET /statements/{id}/versions/50 (page)",
+            format!("/statements/{id}/versions/50"),
+        ),
+        (
+            "GET /statements/{id}/compare (page)",
+            format!("/statements/{id}/compare?from=49&to=50"),
+        ),
         ("GET / (home page)", "/".to_owned()),
     ];
     let mut latencies: Vec<Vec<Duration>> = vec![Vec::new(); endpoints.len()];

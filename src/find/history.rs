@@ -219,7 +219,9 @@ mod tests {
         assert_eq!((v2.words_added, v2.words_removed, v2.cosmetic), (2, 1, false));
         assert!(changes[3].is_none(), "version 1 changed nothing");
 
-        let page = history(&store, &id, VersionNo::from_u32(3), 2, &known).unwrap().unwrap();
+        let page = history(&store, &id, VersionNo::from_u32(3), 2, &known)
+            .unwrap()
+            .unwrap();
         let numbers: Vec<u32> = page.entries.iter().map(|e| e.version.version.get()).collect();
         assert_eq!(numbers, [3, 2]);
         assert_eq!(page.older, VersionNo::from_u32(1));
@@ -235,9 +237,15 @@ mod tests {
         assert!(history(&store, &unknown, None, 10, &known).unwrap().is_none());
 
         let again = history(&store, &id, None, 10, &known).unwrap().unwrap();
-        let fresh = history(&store, &id, None, 10, &Changes::default()).unwrap().unwrap();
+        let fresh = history(&store, &id, None, 10, &Changes::default())
+            .unwrap()
+            .unwrap();
         let changes_of = |h: &History| h.entries.iter().map(|e| e.change.clone()).collect::<Vec<_>>();
-        assert_eq!(changes_of(&again), changes_of(&fresh), "known changes are the ones computed");
+        assert_eq!(
+            changes_of(&again),
+            changes_of(&fresh),
+            "known changes are the ones computed"
+        );
         assert_eq!(known.lock().len(), 3, "versions 2, 3 and 4");
     }
 }

@@ -179,7 +179,9 @@ pub fn is_cosmetic(old: &str, new: &str, old_ignore: &[Range<usize>], new_ignore
 /// Whether two texts' words ([`words`]) have the same keys in the same order: [`is_cosmetic`]
 /// for words already cut, so that a text compared with several others is cut once.
 pub fn same_words(old: &[Word], new: &[Word]) -> bool {
-    old.iter().map(|word| &word.key).eq(new.iter().map(|word| &word.key))
+    old.iter()
+        .map(|word| &word.key)
+        .eq(new.iter().map(|word| &word.key))
 }
 
 /// A stretch of both texts, changed or not, in byte ranges.

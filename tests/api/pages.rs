@@ -21,10 +21,21 @@ async fn page(app: &TestApp, path: &str) -> (StatusCode, reqwest::header::Header
 }
 
 fn assert_page_headers(path: &str, headers: &reqwest::header::HeaderMap) {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
     assert_eq!(header("content-type"), "text/html; charset=utf-8", "{path}");
     let csp = header("content-security-policy");
-    for directive in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"] {
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
         assert!(csp.contains(directive), "{path}: {csp}");
     }
     assert!(!csp.contains("unsafe"), "{path}: {csp}");
@@ -56,11 +67,20 @@ async fn pages_and_their_errors_are_html_with_their_security_headers() {
         ("/verify", StatusCode::OK),
         ("/trace", StatusCode::OK),
         ("/log", StatusCode::OK),
-        ("/statements/00000000000000000000000000000000", StatusCode::NOT_FOUND),
+        (
+            "/statements/00000000000000000000000000000000",
+            StatusCode::NOT_FOUND,
+        ),
         (&format!("/statements/{id}/versions/2"), StatusCode::NOT_FOUND),
-        (&format!("/statements/{id}/versions/zero"), StatusCode::BAD_REQUEST),
+        (
+            &format!("/statements/{id}/versions/zero"),
+            StatusCode::BAD_REQUEST,
+        ),
         ("/statements/NOT-AN-ID", StatusCode::BAD_REQUEST),
-        (&format!("/statements/{id}/compare?from=2&to=1"), StatusCode::NOT_FOUND),
+        (
+            &format!("/statements/{id}/compare?from=2&to=1"),
+            StatusCode::NOT_FOUND,
+        ),
         (&format!("/search?q={}", "f".repeat(50)), StatusCode::BAD_REQUEST),
         ("/search?q=+", StatusCode::UNPROCESSABLE_ENTITY),
         ("/trace?passage=", StatusCode::UNPROCESSABLE_ENTITY),
@@ -71,15 +91,26 @@ async fn pages_and_their_errors_are_html_with_their_security_headers() {
         assert_eq!(got, status, "{path}: {body}");
         assert_page_headers(path, &headers);
         assert!(body.starts_with("<!DOCTYPE html>"), "{path}");
-        assert!(!body.contains("<script>alert") && !body.contains("<img src=x"), "{path} shows stored markup: {body}");
-        let scripts: Vec<&str> = body.match_indices("<script").map(|(at, _)| &body[at..at + 40]).collect();
         assert!(
-            scripts.iter().all(|tag| tag.starts_with("<script src=\"/assets/app.js?v=")),
+            !body.contains("<script>alert") && !body.contains("<img src=x"),
+            "{path} shows stored markup: {body}"
+        );
+        let scripts: Vec<&str> = body
+            .match_indices("<script")
+            .map(|(at, _)| &body[at..at + 40])
+            .collect();
+        assert!(
+            scripts
+                .iter()
+                .all(|tag| tag.starts_with("<script src=\"/assets/app.js?v=")),
             "{path}: only the service's own script: {scripts:?}"
         );
     }
     let (_, _, statement) = page(&app, &format!("/statements/{id}")).await;
-    assert!(statement.contains("&lt;script&gt;alert('title')&lt;/script&gt;"), "the title is shown as text");
+    assert!(
+        statement.contains("&lt;script&gt;alert('title')&lt;/script&gt;"),
+        "the title is shown as text"
+    );
 }
 
 #[tokio::test]
@@ -90,7 +121,10 @@ async fn api_clients_still_get_problem_documents_and_search_redirects() {
     assert_eq!(response.headers()["content-type"], "application/problem+json");
     let (status, _, body) = page(&app, "/v1/statements/00000000000000000000000000000000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.starts_with('{'), "the API answers JSON even to a browser: {body}");
+    assert!(
+        body.starts_with('{'),
+        "the API answers JSON even to a browser: {body}"
+    );
 
     let record = app
         .ingest_ok(
@@ -102,7 +136,10 @@ async fn api_clients_still_get_problem_documents_and_search_redirects() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    for query in ["HTTPS://EXAMPLE.ORG/a?utm_source=x%23frag", record["statement_id"].as_str().unwrap()] {
+    for query in [
+        "HTTPS://EXAMPLE.ORG/a?utm_source=x%23frag",
+        record["statement_id"].as_str().unwrap(),
+    ] {
         let response = no_redirects
             .get(format!("{}/search", app.address))
             .query(&[("q", query)])
@@ -129,15 +166,26 @@ async fn a_verified_form_reads_what_a_browser_sends() {
     let app = spawn_app().await;
     let text = "Line one of a statement.\nLine two of it.\n";
     let record = app
-        .ingest_ok(&json!({"source_url": "https://example.org/s", "content": text}), StatusCode::CREATED)
+        .ingest_ok(
+            &json!({"source_url": "https://example.org/s", "content": text}),
+            StatusCode::CREATED,
+        )
         .await;
     // A browser sends a textarea's line breaks as CRLF.
-    let form = format!("text={}&content_type=text%2Fplain", text.replace('\n', "%0D%0A").replace(' ', "+"));
-    let response = app.post_raw("/verify", "application/x-www-form-urlencoded", form).await;
+    let form = format!(
+        "text={}&content_type=text%2Fplain",
+        text.replace('\n', "%0D%0A").replace(' ', "+")
+    );
+    let response = app
+        .post_raw("/verify", "application/x-www-form-urlencoded", form)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let body = response.text().await.unwrap();
     assert!(body.contains("This is the current wording"), "{body}");
-    assert!(body.contains(record["sha256"].as_str().unwrap()), "the copy's hash is the LF text's");
+    assert!(
+        body.contains(record["sha256"].as_str().unwrap()),
+        "the copy's hash is the LF text's"
+    );
     let hash_only = format!("sha256={}&hash_only=on", record["sha256"].as_str().unwrap());
     let body = app
         .post_raw("/verify", "application/x-www-form-urlencoded", hash_only)
@@ -145,10 +193,17 @@ async fn a_verified_form_reads_what_a_browser_sends() {
         .text()
         .await
         .unwrap();
-    assert!(body.contains("computed in your browser: the text was not sent"), "{body}");
-    let empty = app.post_raw("/verify", "application/x-www-form-urlencoded", "text=%0D%0A").await;
+    assert!(
+        body.contains("computed in your browser: the text was not sent"),
+        "{body}"
+    );
+    let empty = app
+        .post_raw("/verify", "application/x-www-form-urlencoded", "text=%0D%0A")
+        .await;
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let malformed = app.post_raw("/verify", "application/x-www-form-urlencoded", "sha256=abc").await;
+    let malformed = app
+        .post_raw("/verify", "application/x-www-form-urlencoded", "sha256=abc")
+        .await;
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
 }
 
