@@ -102,7 +102,10 @@
       const button = form.querySelector("button[type=submit]");
       button.disabled = true;
       try {
-        if (hashOnly.checked) {
+        if (hashOnly.checked && !file && text.value.trim() === "") {
+          // Nothing to hash here: the server says what is missing, or checks a hash typed in.
+          hashOnly.disabled = true;
+        } else if (hashOnly.checked) {
           const bytes = file ? new Uint8Array(await file.arrayBuffer()) : encoder.encode(text.value);
           sha.value = hex(await sha256(bytes));
           // The text must not leave this computer: a disabled field is not sent.
@@ -118,6 +121,7 @@
       } catch (error) {
         button.disabled = false;
         text.disabled = false;
+        hashOnly.disabled = false;
         fileName.textContent = "The file could not be read: " + error.message;
       }
     });

@@ -385,6 +385,10 @@ test("errors are friendly pages with the right status", async () => {
   await navigate(page, () => page.click("form.verify button[type=submit]"), 422);
   assert.equal(await text(page, "h1"), "Nothing to verify");
   await audit(page, seen, "error-empty-paste");
+  await visit(page, "/verify");
+  await page.check("#hash_only");
+  await navigate(page, () => page.click("form.verify button[type=submit]"), 422);
+  assert.equal(await text(page, "h1"), "Nothing to verify", "hash only, with nothing to hash");
   await context.close();
 });
 
