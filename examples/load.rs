@@ -13,14 +13,13 @@
 mod support;
 
 use actix_web::{web, App, HttpResponse, HttpServer};
-use provenance::config::Settings;
 use provenance::domain::{KeyName, Role};
 use provenance::startup::Application;
 use serde_json::json;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{folder_bytes, peak_rss_kib, percentile};
+use support::{bench_settings, folder_bytes, peak_rss_kib, percentile};
 
 struct Outcome {
     requests: u64,
@@ -112,11 +111,7 @@ async fn main() -> anyhow::Result<()> {
     let duration = Duration::from_secs(seconds);
 
     let data = tempfile::tempdir()?;
-    let mut settings = Settings::new("127.0.0.1:0", data.path().join("data"));
-    settings.workers = Some(2);
-    settings.rate_limit_key = 0;
-    settings.rate_limit_ip = 0;
-    let app = Application::build(&settings)?;
+    let app = Application::build(&bench_settings(data.path().join("data")))?;
     let store = app.store();
     let address = format!("http://127.0.0.1:{}", app.port());
     let name = KeyName::parse("name", "load-driver")?;

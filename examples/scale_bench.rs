@@ -14,13 +14,12 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use provenance::config::Settings;
 use provenance::domain::{Content, Draft, Metadata, SourceUrl};
 use provenance::startup::Application;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{folder_bytes, peak_rss_kib, percentile};
+use support::{bench_settings, folder_bytes, peak_rss_kib, percentile};
 
 const QUERIES: u64 = 400;
 const VOCABULARY: u64 = 8_000;
@@ -165,11 +164,7 @@ async fn main() -> anyhow::Result<()> {
     let data = args
         .next()
         .map_or_else(|| scratch.path().join("data"), Into::into);
-    let mut settings = Settings::new("127.0.0.1:0", data.clone());
-    settings.workers = Some(2);
-    settings.rate_limit_key = 0;
-    settings.rate_limit_ip = 0;
-    let app = Application::build(&settings)?;
+    let app = Application::build(&bench_settings(data.clone()))?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let store = app.store();
     tokio::spawn(app.run_until_stopped());

@@ -10,9 +10,11 @@
 //! - [`text`]: pure text comparison: the `norm-v1` normalization, word shingles and passage
 //!   alignment, word diffs.
 //! - [`find`]: answers composed of store reads and text comparison: verifying a copy, tracing
-//!   a passage, diffing two versions.
+//!   a passage, diffing two versions, a statement's history.
 //! - [`owner_only`]: the data folder and secret files, readable by their owner only.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
+//! - [`web`]: pages for people (server-rendered HTML, a little plain JavaScript) over the same
+//!   store and `find` functions as the API.
 //! - [`config`]: the command line and settings; [`startup`]: assembling the service;
 //!   [`cli`]: the commands besides `serve`: on a stopped data folder (fsck, export, import),
 //!   against a running service (verify, keys with `--server`) and offline (verify-bundle).
@@ -28,3 +30,4 @@ pub mod owner_only;
 pub mod startup;
 pub mod store;
 pub mod text;
+pub mod web;

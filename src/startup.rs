@@ -64,6 +64,7 @@ impl Application {
         ));
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let heavy = web::Data::new(HeavyReads::new(cores, api::HEAVY_READ_WAIT));
+        let pages = web::Data::new(crate::web::Pages::default());
         let app_store = store.clone();
         let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -84,6 +85,8 @@ impl Application {
                 .app_data(limit.clone())
                 .app_data(policy.clone())
                 .app_data(heavy.clone())
+                .app_data(pages.clone())
+                .configure(crate::web::configure)
                 .configure(api::configure)
         })
         .client_request_timeout(Duration::from_secs(settings.head_timeout_secs))

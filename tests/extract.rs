@@ -3,6 +3,8 @@
 //! `tests/fixtures/extract` (each `NAME.txt`, `.html` or `.md` beside its `NAME.expected.json`),
 //! and a property test that any input returns, with every span on char boundaries of the text.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -312,21 +314,9 @@ fn check(name: &str, content: &str, content_type: ContentKind, expected: &Expect
     }
 }
 
-fn seeds_dir() -> PathBuf {
-    let dir = std::env::var_os("PROVENANCE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds"));
-    assert!(
-        dir.is_dir(),
-        "the corpus seeds are missing: expected them in {} (set PROVENANCE_CORPUS to their folder)",
-        dir.display()
-    );
-    dir
-}
-
 /// The seed whose file name starts with `prefix` (`000_`).
 fn seed(prefix: &str) -> String {
-    let dir = seeds_dir();
+    let dir = common::corpus_dir();
     let entries =
         std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("reading {}: {error}", dir.display()));
     let path = entries

@@ -46,8 +46,29 @@ fn submission(op: &Op) -> Submission {
 /// The model: for each URL, the (text, title) of every version in order.
 type Model = BTreeMap<usize, Vec<(&'static str, Option<&'static str>)>>;
 
-fn check_against_model(store: &Store, model: &Model) {
+/// Every version created, as (URL, version number), in commit order.
+type Commits = Vec<(usize, u32)>;
+
+fn check_against_model(store: &Store, model: &Model, commits: &Commits) {
     assert!(store.audit().unwrap().is_empty(), "{:?}", store.audit().unwrap());
+    for limit in [0, 1, 3, commits.len() + 2] {
+        let recent: Commits = store
+            .recent_versions(limit)
+            .unwrap()
+            .iter()
+            .map(|v| {
+                let url = URLS
+                    .iter()
+                    .position(|u| SourceUrl::parse("u", u).unwrap() == v.source_url);
+                (url.unwrap(), v.version.get())
+            })
+            .collect();
+        let expected: Commits = commits.iter().rev().take(limit).copied().collect();
+        assert_eq!(
+            recent, expected,
+            "the {limit} versions committed last, newest first"
+        );
+    }
     for (url, versions) in model {
         let id = StatementId::for_url(&SourceUrl::parse("source_url", URLS[*url]).unwrap());
         let statement = store.statement(&id).unwrap().expect("statement stored");
@@ -81,6 +102,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let signer = NoteSigner::generate("test.example/log").unwrap();
         let mut model = Model::new();
+        let mut commits = Commits::new();
         {
             let store = Store::open(dir.path(), signer.clone()).unwrap();
             for op in &ops {
@@ -96,13 +118,14 @@ proptest! {
                         prop_assert_ne!(versions.last(), Some(&entry));
                         versions.push(entry);
                         prop_assert_eq!(version.version.get() as usize, versions.len());
+                        commits.push((op.url, version.version.get()));
                     }
                 }
             }
-            check_against_model(&store, &model);
+            check_against_model(&store, &model, &commits);
         }
         let reopened = Store::open(dir.path(), signer).unwrap();
-        check_against_model(&reopened, &model);
+        check_against_model(&reopened, &model, &commits);
         let missing = VersionNo::from_u32(1000).unwrap();
         let id = StatementId::for_url(&SourceUrl::parse("source_url", URLS[0]).unwrap());
         prop_assert!(reopened.version(&id, missing).unwrap().is_none());

@@ -1,6 +1,9 @@
-//! Measuring helpers the benchmark examples share: peak memory, folder sizes, percentiles.
+//! Measuring helpers the benchmark examples share: peak memory, folder sizes, percentiles, the
+//! settings of a measured service. Each example uses only part of it.
+#![allow(dead_code)]
 
-use std::path::Path;
+use provenance::config::Settings;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The process's peak resident set size (`VmHWM`), in KiB; 0 where /proc is not available.
@@ -40,4 +43,14 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
         .get(((sorted.len().max(1) - 1) as f64 * p) as usize)
         .copied()
         .unwrap_or_default()
+}
+
+/// The settings of a measured service: a free loopback port, 2 workers, no rate limits, its
+/// data in `data_dir`.
+pub fn bench_settings(data_dir: PathBuf) -> Settings {
+    let mut settings = Settings::new("127.0.0.1:0", data_dir);
+    settings.workers = Some(2);
+    settings.rate_limit_key = 0;
+    settings.rate_limit_ip = 0;
+    settings
 }

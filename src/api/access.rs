@@ -163,7 +163,10 @@ pub async fn check_access(
             req.extensions_mut().insert(caller);
             next.call(req).await?.map_into_left_body()
         }
-        Err(refusal) => req.error_response(refusal).map_into_right_body(),
+        Err(refusal) => match crate::web::refusal_page(req.request(), refusal) {
+            Ok(page) => req.into_response(page).map_into_right_body(),
+            Err(refusal) => req.error_response(refusal).map_into_right_body(),
+        },
     };
     log_refusal(&response);
     Ok(response)

@@ -10,9 +10,9 @@ use super::problem::ApiError;
 use super::statements::{statement_id, unknown_statement, unknown_version};
 use super::{rfc3339, HeavyReads};
 use crate::domain::{Field, FieldError, VersionNo};
-use crate::find::diff::{diff, VersionDiff};
+use crate::find::diff::{diff_with_defaults, Refusal, VersionDiff};
 use crate::store::Store;
-use crate::text::diff::{diff_words, html, unified, DiffKind, Granularity, WordDiff};
+use crate::text::diff::{html, unified, DiffKind, Granularity};
 
 /// Which versions to compare, and how to show the result.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -136,24 +136,16 @@ pub async fn diff_versions(
     let store = store.into_inner();
     let rendered = heavy
         .run(move || {
-            let Some(statement) = store.statement(&id)? else {
-                return Ok(Err(unknown_statement(&id)));
-            };
-            let to = to.unwrap_or(statement.latest.version);
-            let from = from.unwrap_or_else(|| VersionNo::from_u32(to.get() - 1).unwrap_or(to));
-            if from > to {
-                // An unknown version is a 404 whatever the order; two known ones the wrong way round a 400.
-                if store.version(&id, from)?.is_none() {
-                    return Ok(Err(unknown_version(&id, from)));
-                }
-                return Ok(Err(ApiError::BadRequest(FieldError::new(
-                    "from",
-                    format!("must not be after to ({to})"),
-                ))));
-            }
-            let compared = match diff(&store, &id, from, to)? {
+            let compared = match diff_with_defaults(&store, &id, from, to)? {
                 Ok(compared) => compared,
-                Err(missing) => return Ok(Err(unknown_version(&id, missing))),
+                Err(Refusal::UnknownStatement) => return Ok(Err(unknown_statement(&id))),
+                Err(Refusal::UnknownVersion(n)) => return Ok(Err(unknown_version(&id, n))),
+                Err(Refusal::FromAfterTo { to }) => {
+                    return Ok(Err(ApiError::BadRequest(FieldError::new(
+                        "from",
+                        format!("must not be after to ({to})"),
+                    ))))
+                }
             };
             // Rendered here, on the blocking pool: the texts may be megabytes long.
             Ok(Ok(match format.as_str() {
@@ -166,14 +158,8 @@ pub async fn diff_versions(
                         &format!("version {}", compared.to.version),
                     ),
                 ),
-                "html" => Rendered::Text(
-                    MediaType::html(),
-                    html(&diff_words(&compared.old_text, &compared.new_text)),
-                ),
-                _ => Rendered::Json(record(
-                    &compared,
-                    &diff_words(&compared.old_text, &compared.new_text),
-                )),
+                "html" => Rendered::Text(MediaType::html(), html(&compared.words)),
+                _ => Rendered::Json(record(&compared)),
             }))
         })
         .await??;
@@ -189,7 +175,8 @@ enum Rendered {
     Text(MediaType, String),
 }
 
-fn record(compared: &VersionDiff, words: &WordDiff) -> DiffRecord {
+fn record(compared: &VersionDiff) -> DiffRecord {
+    let words = &compared.words;
     let side = |version: &crate::domain::Version| DiffSide {
         version: version.version.get(),
         sha256: version.sha256.to_hex(),
@@ -206,7 +193,7 @@ fn record(compared: &VersionDiff, words: &WordDiff) -> DiffRecord {
         content_changed: compared.from.sha256 != compared.to.sha256,
         chars_added: words.chars_added,
         chars_removed: words.chars_removed,
-        cosmetic: compared.is_cosmetic(),
+        cosmetic: compared.cosmetic,
         granularity: words.granularity,
         metadata_changes: compared
             .metadata_changes

@@ -19,7 +19,7 @@ mod statements;
 mod tiles;
 pub mod verify;
 
-pub use body::BodyLimit;
+pub use body::{read_limited, BodyLimit};
 
 use actix_web::{error::QueryPayloadError, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -175,8 +175,11 @@ async fn serve_openapi() -> HttpResponse {
 }
 
 /// Unrouted requests: 405 with `Allow` when the path is one of the document's with another
-/// method, 404 otherwise.
+/// method, 404 otherwise; a browser asking for a page outside the API gets the 404 page.
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if !req.path().starts_with("/v1/") && crate::web::wants_html(&req) {
+        return Ok(crate::web::not_found_page(&req));
+    }
     match allowed_methods(req.path()) {
         Some(allowed) => Err(ApiError::MethodNotAllowed(allowed)),
         None => Err(ApiError::NotFound(format!(
@@ -257,7 +260,7 @@ fn query_number(raw: &str) -> Option<u64> {
 }
 
 /// Runs blocking store work (disk flushes, hashing) on the blocking pool, off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
     Ok(web::block(work).await.map_err(|_| ApiError::Overloaded)??)

@@ -24,7 +24,7 @@ pub use field_error::{FieldError, FieldErrors};
 pub use key::{KeyName, Role, Token};
 pub use leaf::{contacts_commitment, leaf_bytes, Salt, LEAF_FORMAT};
 pub use published_at::PublishedAt;
-pub use reading::{fill_unsent, ComparableText, Draft, Reading};
+pub use reading::{fill_unsent, read_content, ComparableText, Draft, Reading};
 pub use record::{
     Field, FieldSources, Metadata, Placement, Source, Statement, Submission, Succession, Version,
     MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,

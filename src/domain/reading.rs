@@ -137,8 +137,9 @@ impl ComparableText {
 }
 
 /// The extractor's reading of the content, or `None` should it ever fail: extraction must
-/// never fail an ingest.
-fn read_content(content: &str, content_type: ContentType) -> Option<Extraction> {
+/// never fail an ingest (nor a page that shows a statement). The one guarded call of the
+/// extractor.
+pub fn read_content(content: &str, content_type: ContentType) -> Option<Extraction> {
     let kind = ContentKind::from_media_type(content_type.as_str());
     catch_unwind(AssertUnwindSafe(|| extract(content, kind))).ok()
 }

@@ -41,6 +41,7 @@ mod commit;
 mod keys;
 mod log;
 mod postings;
+mod recent;
 mod tiles;
 
 pub use access::{ApiKey, KeyRing, Revocation};

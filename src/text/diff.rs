@@ -39,7 +39,7 @@ use serde::Serialize;
 use similar::udiff::UnifiedHunkHeader;
 use similar::{capture_diff_slices, group_diff_ops, Algorithm, DiffOp as LineOp, DiffTag};
 
-use super::words::{is_word_char, words};
+use super::words::{is_word_char, words, Word};
 
 /// The kind of a [`DiffOp`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -88,6 +88,26 @@ pub struct WordDiff {
     pub chars_removed: usize,
     /// What the operations are made of: words unless the texts are too long.
     pub granularity: Granularity,
+}
+
+impl WordDiff {
+    /// The words ([`words`]) of the `insert` operations.
+    pub fn words_added(&self) -> usize {
+        self.words_of(DiffKind::Insert)
+    }
+
+    /// The words ([`words`]) of the `delete` operations.
+    pub fn words_removed(&self) -> usize {
+        self.words_of(DiffKind::Delete)
+    }
+
+    fn words_of(&self, kind: DiffKind) -> usize {
+        self.ops
+            .iter()
+            .filter(|op| op.kind == kind)
+            .map(|op| words(&op.text, &[]).len())
+            .sum()
+    }
 }
 
 /// The operations that turn `old` into `new`: word by word, unless the texts are too long
@@ -266,12 +286,15 @@ pub fn html(diff: &WordDiff) -> String {
 /// letter case, Unicode form, or within their ignored ranges (page boilerplate): whether their
 /// word keys ([`super::words`]) are the same. True for equal texts too.
 pub fn is_cosmetic(old: &str, new: &str, old_ignore: &[Range<usize>], new_ignore: &[Range<usize>]) -> bool {
-    let old_words = words(old, old_ignore);
-    let new_words = words(new, new_ignore);
-    old_words
-        .iter()
+    same_words(&words(old, old_ignore), &words(new, new_ignore))
+}
+
+/// Whether two texts' words ([`words`]) have the same keys in the same order: [`is_cosmetic`]
+/// for words already cut, so that a text compared with several others is cut once.
+pub fn same_words(old: &[Word], new: &[Word]) -> bool {
+    old.iter()
         .map(|word| &word.key)
-        .eq(new_words.iter().map(|word| &word.key))
+        .eq(new.iter().map(|word| &word.key))
 }
 
 /// A stretch of both texts, changed or not, in byte ranges.
@@ -465,6 +488,22 @@ mod tests {
     use crate::text::ignore::to_ranges;
     use proptest::prelude::*;
     use DiffKind::{Delete, Equal, Insert};
+
+    #[test]
+    fn counts_the_words_added_and_removed() {
+        let diff = diff_words(
+            "The mayor caved to threats today.",
+            "The mayor, under pressure, yielded to threats from the administration.",
+        );
+        assert_eq!((diff.words_added(), diff.words_removed()), (6, 2));
+        let cosmetic = diff_words("It’s done.", "It's  done!");
+        assert_eq!(
+            (cosmetic.words_added(), cosmetic.words_removed()),
+            (0, 0),
+            "punctuation only"
+        );
+        assert_eq!(diff_words("Same", "Same").words_added(), 0);
+    }
 
     /// The operations as `(kind, text)`, for compact expectations.
     fn ops(old: &str, new: &str) -> Vec<(DiffKind, String)> {

@@ -7,17 +7,7 @@ use std::path::PathBuf;
 
 use crate::helpers::{independent_sha256, spawn_app};
 
-pub fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("PROVENANCE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds"));
-    assert!(
-        dir.is_dir(),
-        "the corpus seeds are missing: expected them in {} (set PROVENANCE_CORPUS to their folder)",
-        dir.display()
-    );
-    dir
-}
+pub use crate::common::corpus_dir;
 
 #[tokio::test]
 async fn every_seed_is_stored_and_served_intact() {

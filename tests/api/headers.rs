@@ -21,7 +21,7 @@ async fn dump_dom(url: &str) -> String {
     let output = tokio::time::timeout(Duration::from_secs(120), run)
         .await
         .expect("Chromium finishes")
-        .expect("Chromium is installed (scripts/setup/20-chromium.sh)");
+        .expect("Chromium is installed (scripts/setup/50-browser.sh)");
     assert!(
         output.status.success(),
         "{}",

@@ -18,6 +18,7 @@ mod ingest;
 mod keys;
 mod listing;
 mod log;
+mod pages;
 mod passages;
 mod paths;
 mod read;
