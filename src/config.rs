@@ -149,6 +149,9 @@ pub struct Settings {
     #[arg(long, env = "PROVENANCE_PASSAGE_SEGMENT_VERSIONS", default_value_t = crate::store::DEFAULT_SEGMENT_VERSIONS,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub passage_segment_versions: u64,
+    /// The most memory sled's page cache may take, in bytes.
+    #[arg(long, env = "PROVENANCE_CACHE_BYTES", default_value_t = crate::store::DEFAULT_CACHE_BYTES)]
+    pub cache_bytes: u64,
     /// Number of HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "PROVENANCE_WORKERS")]
     pub workers: Option<usize>,
@@ -244,6 +247,7 @@ impl Settings {
             max_body_bytes: 4 * 1024 * 1024,
             min_free_bytes: 64 * 1024 * 1024,
             passage_segment_versions: crate::store::DEFAULT_SEGMENT_VERSIONS,
+            cache_bytes: crate::store::DEFAULT_CACHE_BYTES,
             workers: None,
             reads_need_key: false,
             rate_limit_key: 200,

@@ -31,6 +31,7 @@ impl Application {
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
         let options = StoreOptions {
             passage_segment_versions: settings.passage_segment_versions,
+            cache_bytes: settings.cache_bytes,
         };
         let store = open_store_with(
             &settings.data_dir,
@@ -64,6 +65,7 @@ impl Application {
         ));
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let heavy = web::Data::new(HeavyReads::new(cores, api::HEAVY_READ_WAIT));
+        let batches = web::Data::new(api::Batches::new(cores));
         let pages = web::Data::new(crate::web::Pages::default());
         let app_store = store.clone();
         let origins = settings.cors_origins.clone();
@@ -85,6 +87,7 @@ impl Application {
                 .app_data(limit.clone())
                 .app_data(policy.clone())
                 .app_data(heavy.clone())
+                .app_data(batches.clone())
                 .app_data(pages.clone())
                 .configure(crate::web::configure)
                 .configure(api::configure)

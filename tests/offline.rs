@@ -106,6 +106,7 @@ fn fsck_checks_the_passage_index_files_which_are_rebuilt_when_removed() {
         &data,
         StoreOptions {
             passage_segment_versions: 2,
+            ..StoreOptions::default()
         },
     );
     let segments: Vec<_> = std::fs::read_dir(data.join("passages"))

@@ -81,7 +81,7 @@ pub async fn read_json<T: DeserializeOwned>(
 }
 
 /// Parses a JSON object into `T` (see [`read_json`] for the statuses).
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(super) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // First pass: syntax (400) and duplicate keys (422), without building anything.
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let shape = serde_path_to_error::deserialize::<_, UniqueKeys>(&mut deserializer).map_err(json_error)?;
@@ -309,7 +309,7 @@ fn decode(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>) -> Res
 
 /// The essence of the request's media type, lower-cased (`text/html` of
 /// `text/html; charset=utf-8`); empty without a `Content-Type`.
-fn media_type(req: &HttpRequest) -> String {
+pub(super) fn media_type(req: &HttpRequest) -> String {
     content_type_header(req)
         .split(';')
         .next()

@@ -2,6 +2,7 @@
 //! Handlers are thin: parse into domain types, call the store, shape the answer.
 
 pub mod access;
+mod batch;
 mod body;
 mod canonical;
 mod diff;
@@ -19,6 +20,7 @@ mod statements;
 mod tiles;
 pub mod verify;
 
+pub use batch::{Batches, MAX_BATCH_BYTES, MAX_BATCH_LINES};
 pub use body::{read_limited, BodyLimit};
 
 use actix_web::{error::QueryPayloadError, web, HttpRequest, HttpResponse};
@@ -48,6 +50,7 @@ offending field. Writes are acknowledged only once durable on disk.",
     ),
     paths(
         statements::create_statement,
+        batch::create_statements_batch,
         statements::list_statements,
         statements::get_statement,
         statements::list_versions,
@@ -135,6 +138,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .error_handler(|error, _| ApiError::bad_request("path", error.to_string()).into()),
         )
         .service(statements::create_statement)
+        .service(batch::create_statements_batch)
         .service(statements::list_statements)
         .service(statements::get_statement)
         .service(statements::list_versions)
@@ -274,7 +278,7 @@ pub const HEAVY_READ_WAIT: std::time::Duration = std::time::Duration::from_secs(
 /// (one per CPU core by default): however many arrive, they cannot take every core or the
 /// memory of the machine, and cheap requests keep being answered.
 pub struct HeavyReads {
-    permits: tokio::sync::Semaphore,
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
     wait: std::time::Duration,
 }
 
@@ -283,7 +287,7 @@ impl HeavyReads {
     /// `wait` ([`HEAVY_READ_WAIT`] in the service) for their turn.
     pub fn new(concurrent: usize, wait: std::time::Duration) -> Self {
         Self {
-            permits: tokio::sync::Semaphore::new(concurrent.max(1)),
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(concurrent.max(1))),
             wait,
         }
     }
@@ -294,11 +298,18 @@ impl HeavyReads {
         &self,
         work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = actix_web::rt::time::timeout(self.wait, self.permits.acquire())
+        let _permit = self.turn().await?;
+        blocking(work).await
+    }
+
+    /// Waits for one of the permits, to hold for as long as the work lasts; 503 with
+    /// `Retry-After` when none is free within the wait.
+    pub async fn turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        let permits = std::sync::Arc::clone(&self.permits);
+        actix_web::rt::time::timeout(self.wait, permits.acquire_owned())
             .await
             .map_err(|_| ApiError::Busy)?
-            .map_err(|_| ApiError::Busy)?;
-        blocking(work).await
+            .map_err(|_| ApiError::Busy)
     }
 }
 

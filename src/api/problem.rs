@@ -68,6 +68,8 @@ pub enum ApiError {
     MethodNotAllowed(Vec<String>),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    #[error("the request body has more than {limit} lines")]
+    TooManyLines { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType { expected: &'static str },
     #[error("{0}")]
@@ -97,6 +99,15 @@ impl From<FieldErrors> for ApiError {
 impl ApiError {
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
         Self::BadRequest(FieldError::new(field, message))
+    }
+
+    /// The problem document of this error, as [`ResponseError::error_response`] sends it (and
+    /// logs it when it is the service's fault): what a bulk ingest answers for one line.
+    pub fn logged_problem(&self) -> Problem {
+        if self.status_code().is_server_error() && !matches!(self, Self::Busy) {
+            tracing::error!(error = %self, "request failed");
+        }
+        self.problem()
     }
 
     fn problem(&self) -> Problem {
@@ -143,7 +154,9 @@ impl ApiError {
                 problem.detail = format!("the request body must be sent as {expected}");
                 problem.field = Some("Content-Type".to_owned());
             }
-            Self::PayloadTooLarge { .. } | Self::BodyTimeout(_) => problem.field = Some("body".to_owned()),
+            Self::PayloadTooLarge { .. } | Self::TooManyLines { .. } | Self::BodyTimeout(_) => {
+                problem.field = Some("body".to_owned())
+            }
             Self::Unauthorized(_) | Self::Forbidden(_) => problem.field = Some("Authorization".to_owned()),
             Self::Store(StoreError::ReserveReached { .. }) => {}
             Self::Store(_) => {
@@ -162,7 +175,7 @@ impl ApiError {
                 "A field of the request is invalid",
             ),
             Self::NotFound(_) => ("urn:provenance:problem:not-found", "No such resource"),
-            Self::PayloadTooLarge { .. } => (
+            Self::PayloadTooLarge { .. } | Self::TooManyLines { .. } => (
                 "urn:provenance:problem:too-large",
                 "The request body is too large",
             ),
@@ -230,7 +243,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge { .. } | Self::TooManyLines { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Conflict(_)
             | Self::Store(StoreError::IdCollision { .. } | StoreError::VersionsExhausted(_)) => {
@@ -249,9 +262,6 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        if status.is_server_error() && !matches!(self, Self::Busy) {
-            tracing::error!(error = %self, "request failed");
-        }
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
@@ -272,7 +282,7 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.json(self.problem())
+        response.json(self.logged_problem())
     }
 }
 

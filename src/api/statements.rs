@@ -11,7 +11,7 @@ use super::headers::CONTENT_POLICY;
 use super::model::*;
 use super::problem::ApiError;
 use super::{blocking, page_params, version_path};
-use crate::domain::{Draft, Role, SourceUrl, StatementId, Text, VersionNo};
+use crate::domain::{Draft, KeyName, Role, SourceUrl, StatementId, Text, Version, VersionNo};
 use crate::store::{contact_term, Ingested, StatementFilter, Store};
 
 /// Contents up to this size are read and re-hashed on the async worker (a few tens of
@@ -56,20 +56,31 @@ pub async fn create_statement(
 ) -> Result<HttpResponse, ApiError> {
     let caller = require(&req, Role::Writer)?;
     let request: IngestRequest = read_json(&req, payload, **limit).await?;
-    let mut draft = Draft::try_from(request)?;
-    draft.submitted_by = Some(caller.name);
+    let draft = draft_of(request, caller.name)?;
     let store = store.into_inner();
-    let outcome = blocking(move || store.ingest(draft.read(), Utc::now())).await?;
-    let (status, version) = match outcome {
-        Ingested::Created(version) => (StatusCode::CREATED, version),
-        Ingested::Unchanged(version) => (StatusCode::OK, version),
-    };
+    let (status, version) = answer(blocking(move || store.ingest(draft.read(), Utc::now())).await?);
     Ok(HttpResponse::build(status)
         .insert_header((
             header::LOCATION,
             version_path(&version.statement_id, version.version),
         ))
         .json(VersionRecord::from(&version)))
+}
+
+/// The draft an ingest request makes, submitted by the key named `by`: what single and bulk
+/// ingest both store.
+pub(super) fn draft_of(request: IngestRequest, by: KeyName) -> Result<Draft, ApiError> {
+    let mut draft = Draft::try_from(request)?;
+    draft.submitted_by = Some(by);
+    Ok(draft)
+}
+
+/// The status an ingest is answered with (201 created, 200 unchanged) and its version.
+pub(super) fn answer(outcome: Ingested) -> (StatusCode, Version) {
+    match outcome {
+        Ingested::Created(version) => (StatusCode::CREATED, version),
+        Ingested::Unchanged(version) => (StatusCode::OK, version),
+    }
 }
 
 /// List statements, or look one up by source URL.

@@ -2,6 +2,9 @@
 //! as one sled batch with one signed checkpoint, and share one flush; each is acknowledged only
 //! after that flush. One statement appears at most once in a group (a second ingest of it waits
 //! for the next group), so every decision in a group reads only what earlier groups wrote.
+//! A bulk ingest enters the queue as one contiguous run, in its order ([`Waiting::push_all`]):
+//! its ingests of one statement keep that order across groups, so they become consecutive
+//! versions in the order they were sent.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,18 +38,22 @@ struct Slot {
 pub(super) struct Ticket(Arc<Slot>);
 
 impl Waiting {
-    /// Queues an ingest; the ticket gives its outcome once some writer has handled it.
-    pub fn push(&self, submission: Submission, now: DateTime<Utc>) -> Ticket {
-        let slot = Arc::new(Slot::default());
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(Request {
-                submission,
-                now,
-                slot: Arc::clone(&slot),
-            });
-        Ticket(slot)
+    /// Queues ingests, one after the other with no other ingest between them; each ticket
+    /// gives its ingest's outcome once some writer has handled it.
+    pub fn push_all(&self, submissions: Vec<Submission>, now: DateTime<Utc>) -> Vec<Ticket> {
+        let mut waiting = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        submissions
+            .into_iter()
+            .map(|submission| {
+                let slot = Arc::new(Slot::default());
+                waiting.push(Request {
+                    submission,
+                    now,
+                    slot: Arc::clone(&slot),
+                });
+                Ticket(slot)
+            })
+            .collect()
     }
 
     /// Takes the next group: every waiting ingest, except that a statement appears once; the
@@ -95,7 +102,7 @@ impl Ticket {
     }
 
     /// Waits for the outcome.
-    pub fn wait(self) -> Result<Ingested, StoreError> {
+    pub fn wait(&self) -> Result<Ingested, StoreError> {
         let mut outcome = self.0.outcome.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             if let Some(outcome) = outcome.take() {
@@ -277,14 +284,15 @@ mod tests {
     fn a_group_holds_a_statement_once_and_later_ingests_of_it_wait_in_order() {
         let waiting = Waiting::default();
         let now = Utc::now();
-        for (url, text) in [
-            ("https://a.example/1", "one"),
-            ("https://b.example/1", "two"),
-            ("https://a.example/1", "three"),
-            ("https://a.example/1", "four"),
-        ] {
-            let _ = waiting.push(submission(url, text), now);
-        }
+        let _ = waiting.push_all(vec![submission("https://a.example/1", "one")], now);
+        let _ = waiting.push_all(
+            vec![
+                submission("https://b.example/1", "two"),
+                submission("https://a.example/1", "three"),
+                submission("https://a.example/1", "four"),
+            ],
+            now,
+        );
         let texts = |group: &[Request]| {
             group
                 .iter()
@@ -300,8 +308,8 @@ mod tests {
     #[test]
     fn an_abandoned_request_is_answered_with_an_error() {
         let waiting = Waiting::default();
-        let ticket = waiting.push(submission("https://a.example/1", "one"), Utc::now());
+        let tickets = waiting.push_all(vec![submission("https://a.example/1", "one")], Utc::now());
         drop(waiting.take_group());
-        assert!(ticket.wait().is_err());
+        assert!(tickets[0].wait().is_err());
     }
 }

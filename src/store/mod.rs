@@ -26,7 +26,9 @@
 //! 8. **Durable before acknowledged.** [`Store::ingest`] returns only after sled has flushed its
 //!    log to disk, so a version reported to a client survives a crash. Concurrent ingests are
 //!    committed in groups ([`commit`]): one batch, one signed checkpoint and one flush per
-//!    group, decided under the writer lock and flushed after it is released.
+//!    group, decided under the writer lock and flushed after it is released. A bulk ingest
+//!    ([`Store::ingest_all`]) enters the queue as one run and returns once each of its
+//!    ingests is durable.
 //!
 //! A reader may see a version whose flush is still under way; it is acknowledged to its writer
 //! only once durable. [`Store::audit`] checks invariants 1 to 7 over the whole store.
@@ -189,12 +191,19 @@ pub struct StoreOptions {
     /// How many versions the passage index collects in memory before writing them as a
     /// segment file (see [`postings`]).
     pub passage_segment_versions: u64,
+    /// The most memory sled's page cache may take, in bytes.
+    pub cache_bytes: u64,
 }
+
+/// sled's page cache by default: 128 MiB, an eighth of sled's own default. Every record is
+/// small; the hot ones fit, and the rest is one read from the operating system's file cache.
+pub const DEFAULT_CACHE_BYTES: u64 = 128 * 1024 * 1024;
 
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
             passage_segment_versions: DEFAULT_SEGMENT_VERSIONS,
+            cache_bytes: DEFAULT_CACHE_BYTES,
         }
     }
 }
@@ -246,7 +255,7 @@ impl Store {
 
     /// [`Store::open`] with `options`.
     pub fn open_with(path: &Path, signer: NoteSigner, options: StoreOptions) -> Result<Self, StoreError> {
-        let (db, tree) = open_registry(path)?;
+        let (db, tree) = open_registry_with(path, options.cache_bytes)?;
         let verifier = signer.verifier();
         let witness = log::Witness::start(path, 0);
         let stored = journal_len(&tree)?;
@@ -368,43 +377,83 @@ impl Store {
     /// lock decides and writes every waiting ingest in one batch, releases the lock, flushes
     /// once and answers them all; a thread whose ingest another one took waits for its answer.
     pub fn ingest(&self, submission: Submission, now: DateTime<Utc>) -> Result<Ingested, StoreError> {
-        self.check_reserve()?;
-        let ticket = self.waiting.push(submission, now);
+        self.ingest_all(vec![submission], now)
+            .pop()
+            .unwrap_or_else(|| Err(StoreError::Corrupt("an ingest got no outcome".to_owned())))
+    }
+
+    /// [`Store::ingest`] of each of `submissions`, which enter the group-commit queue together
+    /// and in order: they are committed in as few groups as the queue allows (one, unless some
+    /// statement appears more than once: its later submissions each wait for the next group),
+    /// and the submissions of one statement become consecutive versions in their order. Returns
+    /// one outcome per submission, in order, once every one of them is durable (or refused).
+    pub fn ingest_all(
+        &self,
+        submissions: Vec<Submission>,
+        now: DateTime<Utc>,
+    ) -> Vec<Result<Ingested, StoreError>> {
+        if let Err(error) = self.check_reserve() {
+            return submissions.iter().map(|_| Err(copy_of(&error))).collect();
+        }
+        let tickets = self.waiting.push_all(submissions, now);
+        let mut outcomes: Vec<Option<Result<Ingested, StoreError>>> = tickets.iter().map(|_| None).collect();
         loop {
-            if let Some(outcome) = ticket.take() {
-                return outcome;
+            for (ticket, outcome) in tickets.iter().zip(&mut outcomes) {
+                if outcome.is_none() {
+                    *outcome = ticket.take();
+                }
             }
-            let (group, outcomes, checkpoint) = {
-                let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
-                let group = self.waiting.take_group();
-                let (outcomes, checkpoint) = self.apply_group(&group);
-                (group, outcomes, checkpoint)
-            };
-            if group.is_empty() {
-                // Another writer took this ingest and answers it after its flush.
-                return ticket.wait();
+            if outcomes.iter().all(Option::is_some) {
+                break;
             }
-            let flushed = checkpoint.and_then(|checkpoint| {
-                self.db.flush()?;
-                Ok(checkpoint)
-            });
-            match flushed {
-                Ok(checkpoint) => {
-                    if let Some((size, signed)) = checkpoint {
-                        self.witness.publish(size, signed);
-                    }
-                    self.commits.count(&outcomes);
-                    for (request, outcome) in group.into_iter().zip(outcomes) {
-                        request.answer(outcome);
+            if !self.commit_next_group() {
+                // The queue is empty: every ingest still unanswered is in a group another
+                // writer is committing, and is answered after that group's flush.
+                for (ticket, outcome) in tickets.iter().zip(&mut outcomes) {
+                    if outcome.is_none() {
+                        *outcome = Some(ticket.wait());
                     }
                 }
-                Err(error) => {
-                    for request in group {
-                        request.answer(Err(copy_of(&error)));
-                    }
+                break;
+            }
+        }
+        outcomes.into_iter().flatten().collect()
+    }
+
+    /// Takes the writer lock and commits the next group of waiting ingests: decides and writes
+    /// them as one batch, releases the lock, flushes, and only then answers each. Returns
+    /// whether there was a group to commit.
+    fn commit_next_group(&self) -> bool {
+        let (group, outcomes, checkpoint) = {
+            let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
+            let group = self.waiting.take_group();
+            let (outcomes, checkpoint) = self.apply_group(&group);
+            (group, outcomes, checkpoint)
+        };
+        if group.is_empty() {
+            return false;
+        }
+        let flushed = checkpoint.and_then(|checkpoint| {
+            self.db.flush()?;
+            Ok(checkpoint)
+        });
+        match flushed {
+            Ok(checkpoint) => {
+                if let Some((size, signed)) = checkpoint {
+                    self.witness.publish(size, signed);
+                }
+                self.commits.count(&outcomes);
+                for (request, outcome) in group.into_iter().zip(outcomes) {
+                    request.answer(outcome);
+                }
+            }
+            Err(error) => {
+                for request in group {
+                    request.answer(Err(copy_of(&error)));
                 }
             }
         }
+        true
     }
 
     /// How many flushed groups, and versions created in them, since the store opened: the
@@ -1221,12 +1270,18 @@ fn matching_entries(version: &Version) -> [Vec<u8>; 2] {
     ]
 }
 
-/// Opens the registry tree in the folder `path` (created owner-only when missing), checking its
-/// format marker, which a new registry gets. A folder another process holds is
-/// [`StoreError::InUse`].
+/// [`open_registry_with`] sled's page cache of the default size.
 fn open_registry(path: &Path) -> Result<(sled::Db, sled::Tree), StoreError> {
+    open_registry_with(path, DEFAULT_CACHE_BYTES)
+}
+
+/// Opens the registry tree in the folder `path` (created owner-only when missing), with a page
+/// cache of at most `cache_bytes`, checking its format marker, which a new registry gets. A
+/// folder another process holds is [`StoreError::InUse`].
+fn open_registry_with(path: &Path, cache_bytes: u64) -> Result<(sled::Db, sled::Tree), StoreError> {
     crate::owner_only::create_dir(path)?;
-    let db = sled::Config::new().path(path).open().map_err(|error| {
+    let config = sled::Config::new().path(path).cache_capacity(cache_bytes);
+    let db = config.open().map_err(|error| {
         if is_lock_conflict(&error) {
             StoreError::InUse(path.to_owned())
         } else {
@@ -1281,6 +1336,10 @@ fn journal_len(tree: &sled::Tree) -> Result<u64, StoreError> {
 fn copy_of(error: &StoreError) -> StoreError {
     match error {
         StoreError::Sled(error) => StoreError::Sled(error.clone()),
+        StoreError::ReserveReached { available, reserve } => StoreError::ReserveReached {
+            available: *available,
+            reserve: *reserve,
+        },
         other => StoreError::Corrupt(other.to_string()),
     }
 }

@@ -2,6 +2,7 @@
 //! HTTP to it. One binary for all of them, one file per concern.
 
 mod access;
+mod batch;
 mod bodies;
 mod bounds;
 #[path = "../common/mod.rs"]
