@@ -1,8 +1,11 @@
 //! Crash test: the real server binary is killed with SIGKILL at random moments while several
 //! clients ingest (every fifth time stopped with SIGTERM instead, which must end in a clean exit
-//! within the shutdown bound), then restarted on the same data folder. Every version that was
-//! acknowledged (200/201) must read back byte-identical with its hash, version numbers must
-//! stay contiguous and never be reused for other content, and `fsck` must find the store sound.
+//! within the shutdown bound), then restarted on the same data folder. Some clients ingest one
+//! statement per request, others send large bulk batches (`POST /v1/statements/batch`) whose
+//! streamed results they record line by line as they arrive. Every version that was
+//! acknowledged (200/201, or a result line saying so) must read back byte-identical with its
+//! hash, version numbers must stay contiguous and never be reused for other content, and `fsck`
+//! must find the store sound.
 //!
 //! `PROVENANCE_CRASH_KILLS` sets the number of kills (50 by default, the CI form);
 //! `PROVENANCE_CRASH_SEED` replays a run (the seed is printed).
@@ -13,11 +16,22 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const CLIENTS: usize = 8;
 const URLS: u64 = 12;
+/// Clients sending bulk batches, besides the single-ingest ones.
+const BULK_CLIENTS: usize = 2;
+/// Lines per batch: several chunks, and so several commit groups, per batch.
+const BATCH_LINES: usize = 600;
+/// Statements the batches write to: most lines start or extend one of these, and some extend
+/// the statements the single-ingest clients write to.
+const BULK_URLS: u64 = 400;
+
+/// How many batch lines were acknowledged, over the whole run.
+static BULK_ACKNOWLEDGED: AtomicUsize = AtomicUsize::new(0);
 
 /// What a client was told: (statement id, version) → (content, record).
 type Acknowledged = Arc<Mutex<BTreeMap<(String, u64), (String, Value)>>>;
@@ -48,7 +62,7 @@ async fn client_loop(
     let mut rng = Rng(seed | 1);
     loop {
         let url = format!("https://crash.example/{}", rng.below(URLS));
-        let content = format!("{url} revision {:016x}\nBody text — “quoted”.\n", rng.next());
+        let content = revision(&url, &mut rng);
         let body = json!({"source_url": url, "content": content});
         let Ok(response) = client
             .post(format!("{address}/v1/statements"))
@@ -67,19 +81,90 @@ async fn client_loop(
             status == StatusCode::CREATED || status == StatusCode::OK,
             "{status}: {record}"
         );
-        let key = (
-            record["statement_id"].as_str().unwrap().to_owned(),
-            record["version"].as_u64().unwrap(),
-        );
-        let mut acknowledged = acknowledged.lock().unwrap();
-        if let Some((earlier, _)) = acknowledged.get(&key) {
-            assert_eq!(
-                earlier, &content,
-                "version {key:?} was acknowledged twice with different content"
-            );
-        }
-        acknowledged.insert(key, (content, record));
+        acknowledge(&acknowledged, content, record);
     }
+}
+
+/// Sends batches of [`BATCH_LINES`] lines back to back, recording each result line as soon as
+/// it arrives, until the server goes away.
+async fn bulk_loop(
+    client: reqwest::Client,
+    address: String,
+    token: String,
+    seed: u64,
+    acknowledged: Acknowledged,
+) {
+    let mut rng = Rng(seed | 1);
+    loop {
+        let mut contents = Vec::with_capacity(BATCH_LINES);
+        let mut body = String::new();
+        for _ in 0..BATCH_LINES {
+            let url = match rng.below(10) {
+                0 => format!("https://crash.example/{}", rng.below(URLS)),
+                _ => format!("https://crash.example/bulk/{}", rng.below(BULK_URLS)),
+            };
+            let content = revision(&url, &mut rng);
+            body.push_str(&format!("{}\n", json!({"source_url": url, "content": content})));
+            contents.push(content);
+        }
+        let Ok(mut response) = client
+            .post(format!("{address}/v1/statements/batch"))
+            .bearer_auth(&token)
+            .header("content-type", "application/x-ndjson")
+            .body(body)
+            .send()
+            .await
+        else {
+            return;
+        };
+        match response.status() {
+            StatusCode::OK => {}
+            StatusCode::SERVICE_UNAVAILABLE => continue, // waited too long for a turn
+            status => panic!("a batch answered {status}"),
+        }
+        let mut buffer = Vec::new();
+        let mut answered = 0;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => buffer.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(_) => return, // the server is gone mid-answer: the rest is not acknowledged
+            }
+            while let Some(end) = buffer.iter().position(|&byte| byte == b'\n') {
+                let line: Vec<u8> = buffer.drain(..=end).collect();
+                let result: Value = serde_json::from_slice(&line).expect("a JSON result line");
+                assert_eq!(result["line"], answered + 1, "results in line order");
+                let content = contents[answered].clone();
+                answered += 1;
+                let status = result["status"].as_u64().unwrap();
+                assert!(status == 201 || status == 200, "line {answered}: {result}");
+                acknowledge(&acknowledged, content, result["version"].clone());
+                BULK_ACKNOWLEDGED.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        assert_eq!(answered, BATCH_LINES, "a complete answer has a result per line");
+    }
+}
+
+/// A new revision of the statement at `url`.
+fn revision(url: &str, rng: &mut Rng) -> String {
+    format!("{url} revision {:016x}\nBody text — “quoted”.\n", rng.next())
+}
+
+/// Records that `record`, a version record with `content`, was acknowledged.
+fn acknowledge(acknowledged: &Acknowledged, content: String, record: Value) {
+    let key = (
+        record["statement_id"].as_str().unwrap().to_owned(),
+        record["version"].as_u64().unwrap(),
+    );
+    let mut acknowledged = acknowledged.lock().unwrap();
+    if let Some((earlier, _)) = acknowledged.get(&key) {
+        assert_eq!(
+            earlier, &content,
+            "version {key:?} was acknowledged twice with different content"
+        );
+    }
+    acknowledged.insert(key, (content, record));
 }
 
 async fn check_everything(client: &reqwest::Client, address: &str, acknowledged: &Acknowledged) {
@@ -174,7 +259,7 @@ async fn acknowledged_writes_survive_random_kills() {
         if round % 10 == 0 {
             check_everything(&client, &address, &acknowledged).await;
         }
-        let clients: Vec<_> = (0..CLIENTS)
+        let mut clients: Vec<_> = (0..CLIENTS)
             .map(|_| {
                 tokio::spawn(client_loop(
                     client.clone(),
@@ -185,6 +270,15 @@ async fn acknowledged_writes_survive_random_kills() {
                 ))
             })
             .collect();
+        clients.extend((0..BULK_CLIENTS).map(|_| {
+            tokio::spawn(bulk_loop(
+                client.clone(),
+                address.clone(),
+                token.clone(),
+                rng.next(),
+                acknowledged.clone(),
+            ))
+        }));
         tokio::time::sleep(Duration::from_millis(20 + rng.below(180))).await;
         if round % 5 == 4 {
             stop_gracefully(&mut child);
@@ -213,7 +307,9 @@ async fn acknowledged_writes_survive_random_kills() {
         String::from_utf8_lossy(&fsck.stdout)
     );
     let count = acknowledged.lock().unwrap().len();
-    println!("{count} acknowledged versions survived {kills} kills");
+    let bulk = BULK_ACKNOWLEDGED.load(Ordering::Relaxed);
+    println!("{count} acknowledged versions ({bulk} batch lines) survived {kills} kills");
+    assert!(bulk > 0, "some batch lines were acknowledged before a kill");
     assert!(
         count > kills,
         "the clients got writes acknowledged between kills ({count})"
