@@ -66,6 +66,7 @@ impl Application {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let heavy = web::Data::new(HeavyReads::new(cores, api::HEAVY_READ_WAIT));
         let batches = web::Data::new(api::Batches::new(cores));
+        let served = web::Data::new(api::Served::default());
         let pages = web::Data::new(crate::web::Pages::default());
         let app_store = store.clone();
         let origins = settings.cors_origins.clone();
@@ -88,6 +89,7 @@ impl Application {
                 .app_data(policy.clone())
                 .app_data(heavy.clone())
                 .app_data(batches.clone())
+                .app_data(served.clone())
                 .app_data(pages.clone())
                 .configure(crate::web::configure)
                 .configure(api::configure)

@@ -16,12 +16,14 @@ pub mod model;
 mod passages;
 pub mod problem;
 mod schemas;
+mod served;
 mod statements;
 mod tiles;
 pub mod verify;
 
 pub use batch::{Batches, MAX_BATCH_BYTES, MAX_BATCH_LINES};
 pub use body::{read_limited, BodyLimit};
+pub use served::Served;
 
 use actix_web::{error::QueryPayloadError, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -4,19 +4,21 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
+use std::sync::Arc;
 
 use super::access::require;
 use super::body::{read_json, BodyLimit};
 use super::headers::CONTENT_POLICY;
 use super::model::*;
 use super::problem::ApiError;
+use super::served::Served;
 use super::{blocking, page_params, version_path};
 use crate::domain::{Draft, KeyName, Role, SourceUrl, StatementId, Text, Version, VersionNo};
 use crate::store::{contact_term, Ingested, StatementFilter, Store};
 
 /// Contents up to this size are read and re-hashed on the async worker (a few tens of
 /// microseconds, less than handing the work to the blocking pool costs); larger ones on the
-/// blocking pool.
+/// blocking pool. Either way only when they are not in memory already ([`Served`]).
 const INLINE_CONTENT_BYTES: u64 = 16 * 1024;
 
 /// Ingest a statement.
@@ -223,17 +225,22 @@ pub async fn list_versions(
 pub async fn get_version(
     path: web::Path<(String, String)>,
     store: web::Data<Store>,
-) -> Result<web::Json<VersionRecord>, ApiError> {
+    served: web::Data<Served>,
+) -> Result<HttpResponse, ApiError> {
     let (id, n) = version_address(&path)?;
-    let version = store.version(&id, n)?.ok_or_else(|| unknown_version(&id, n))?;
-    Ok(web::Json(VersionRecord::from(&version)))
+    let version = served
+        .version(&store, &id, n)?
+        .ok_or_else(|| unknown_version(&id, n))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(version.record.clone()))
 }
 
 /// Get the content of a version.
 ///
 /// The exact bytes ingested, with their media type, an `ETag` made of their SHA-256 and an
 /// RFC 9530 `Repr-Digest` header, so that a script can check what it downloaded. The server
-/// re-hashes the bytes before sending them. Supports `If-None-Match`. Stored text is
+/// hashes the bytes when it reads them from its store and sends only bytes that match. Supports `If-None-Match`. Stored text is
 /// attacker-controlled: it is served with `Content-Security-Policy: sandbox` (no script of a
 /// stored HTML page runs, and it gets no origin) and `X-Content-Type-Options: nosniff`.
 #[utoipa::path(
@@ -268,17 +275,13 @@ pub async fn get_version_content(
     req: HttpRequest,
     path: web::Path<(String, String)>,
     store: web::Data<Store>,
+    served: web::Data<Served>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, n) = version_address(&path)?;
-    let store = store.into_inner();
-    let version = store.version(&id, n)?.ok_or_else(|| unknown_version(&id, n))?;
-    let (version, bytes) = if version.content_length <= INLINE_CONTENT_BYTES {
-        let bytes = store.content_of(&version)?;
-        (version, bytes)
-    } else {
-        blocking(move || store.content_of(&version).map(|bytes| (version, bytes))).await?
-    };
-    let etag = format!("\"{}\"", version.sha256.to_hex());
+    let version = served
+        .version(&store, &id, n)?
+        .ok_or_else(|| unknown_version(&id, n))?;
+    let etag = &version.etag;
     let cached = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -294,19 +297,24 @@ pub async fn get_version_content(
         HttpResponse::Ok()
     };
     response
-        .insert_header((header::ETAG, etag))
-        .insert_header(("Repr-Digest", format!("sha-256=:{}:", version.sha256.to_base64())))
+        .insert_header((header::ETAG, etag.as_str()))
+        .insert_header(("Repr-Digest", version.repr_digest.as_str()))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
         .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_POLICY));
     if cached {
         return Ok(response.finish());
     }
-    Ok(response
-        .content_type(format!(
-            "{}; charset=utf-8",
-            version.metadata.content_type.as_str()
-        ))
-        .body(bytes))
+    let bytes = match served.kept_content(&version.version) {
+        Some(bytes) => bytes,
+        None if version.version.content_length <= INLINE_CONTENT_BYTES => {
+            served.read_content(&store, &version.version)?
+        }
+        None => {
+            let (store, served, version) = (store.into_inner(), served.into_inner(), Arc::clone(&version));
+            blocking(move || served.read_content(&store, &version.version)).await?
+        }
+    };
+    Ok(response.content_type(version.content_type.as_str()).body(bytes))
 }
 
 pub(super) fn statement_id(raw: &str) -> Result<StatementId, ApiError> {
