@@ -14,25 +14,9 @@ use provenance::text::normalize::normalize;
 use provenance::text::passage::locate;
 use provenance::text::words::words;
 
-/// A press release of about 5 KB with every part the extractor looks for.
-fn press_release() -> String {
-    let mut text = String::from(
-        "Coalition Sues State Over New Voter ID Law\n\nMarch 2, 2022\n\nMedia Contact:\nJane Doe\n\
-         Florida Immigrant Coalition\n213.977.5252\njane.doe@example.org\n\n\
-         TALLAHASSEE— A coalition of civil rights groups filed a lawsuit today challenging the state's \
-         new voter identification law.\n\n",
-    );
-    let mut n = 0;
-    while text.len() < 5 * 1024 {
-        n += 1;
-        text.push_str(&format!(
-            "“This law was written to keep eligible voters from casting a ballot in county {n}, and we \
-             will not let it stand,” said Maria Lopez, executive director of the coalition. The complaint, \
-             filed in the U.S. District Court, says the law burdens {n} thousand voters.\n\n"
-        ));
-    }
-    text
-}
+#[path = "../examples/support/release.rs"]
+mod release;
+use release::press_release;
 
 fn benchmarks(c: &mut Criterion) {
     let text = press_release();

@@ -13,8 +13,8 @@ use super::{
 };
 use crate::extract::{extract, ContentKind, Extraction, MediaContact};
 use crate::text::normalize::normalize;
-use crate::text::passage::shingles;
-use crate::text::winnow::fingerprints;
+use crate::text::passage::shingle_hashes;
+use crate::text::winnow::winnow;
 use crate::text::words::{words, Word};
 
 /// A parsed ingest request whose content the registry has not read yet.
@@ -122,7 +122,7 @@ impl ComparableText {
 
     /// The distinct fingerprints chosen from the text's word shingles, ascending.
     pub fn fingerprints(&self) -> Vec<u64> {
-        let mut fingerprints = fingerprints(&shingles(&self.words()));
+        let mut fingerprints = winnow(&shingle_hashes(&self.text, &self.ignore));
         fingerprints.sort_unstable();
         fingerprints.dedup();
         fingerprints

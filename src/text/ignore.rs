@@ -6,35 +6,31 @@ use std::ops::Range;
 /// its byte offset in `text`, in order. A character is ignored when any of its bytes lies in a
 /// range; empty and reversed ranges ignore nothing, and ranges past the end are cut at it.
 pub(crate) fn kept_parts<'a>(text: &'a str, ignore: &[Range<usize>]) -> Vec<(usize, &'a str)> {
-    let mut ranges: Vec<&Range<usize>> = ignore
+    // Each range widened to the whole characters it touches: from the start of the character
+    // holding its first byte to the end of the one holding its last (cut at the text's end).
+    let mut cuts: Vec<(usize, usize)> = ignore
         .iter()
         .filter(|range| range.start < range.end && range.start < text.len())
-        .collect();
-    ranges.sort_by_key(|range| range.start);
-    let mut parts = Vec::new();
-    let mut part_start = Some(0);
-    let mut next_range = 0;
-    for (index, character) in text.char_indices() {
-        // Ranges that end before this character cannot touch it or any later one.
-        while ranges.get(next_range).is_some_and(|range| range.end <= index) {
-            next_range += 1;
-        }
-        let character_end = index + character.len_utf8();
-        let ignored = ranges
-            .get(next_range)
-            .is_some_and(|range| range.start < character_end);
-        match (ignored, part_start) {
-            (true, Some(start)) => {
-                push_part(text, start..index, &mut parts);
-                part_start = None;
+        .map(|range| {
+            let mut start = range.start;
+            while !text.is_char_boundary(start) {
+                start -= 1;
             }
-            (false, None) => part_start = Some(index),
-            _ => {}
-        }
+            let mut end = range.end.min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            (start, end)
+        })
+        .collect();
+    cuts.sort_unstable();
+    let mut parts = Vec::with_capacity(cuts.len() + 1);
+    let mut kept_from = 0;
+    for (start, end) in cuts {
+        push_part(text, kept_from..start, &mut parts);
+        kept_from = kept_from.max(end);
     }
-    if let Some(start) = part_start {
-        push_part(text, start..text.len(), &mut parts);
-    }
+    push_part(text, kept_from..text.len(), &mut parts);
     parts
 }
 

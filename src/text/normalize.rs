@@ -78,11 +78,12 @@ pub fn normalize(text: &str, ignore: &[Range<usize>]) -> String {
         }
         push_substituted(part, &mut substituted);
     }
-    // Most statements are already in NFKC once substituted; the quick check says so cheaply.
-    let composed: String = match is_nfkc_quick(substituted.chars()) {
-        IsNormalized::Yes => substituted,
-        IsNormalized::No | IsNormalized::Maybe => substituted.nfkc().collect(),
-    };
+    // Most statements are already in NFKC once substituted (ASCII always is); then step 4
+    // has nothing to replace either, since step 2 left none of the table's characters.
+    if substituted.is_ascii() || is_nfkc_quick(substituted.chars()) == IsNormalized::Yes {
+        return collapse_whitespace(&substituted);
+    }
+    let composed: String = substituted.nfkc().collect();
     let mut substituted_again = String::with_capacity(composed.len());
     push_substituted(&composed, &mut substituted_again);
     collapse_whitespace(&substituted_again)
@@ -111,31 +112,65 @@ fn substitute(character: char) -> Option<&'static str> {
     }
 }
 
+/// Appends `text` to `output` with the table's substitutions made, copying runs of ASCII (which
+/// the table never touches) whole.
 fn push_substituted(text: &str, output: &mut String) {
-    for character in text.chars() {
-        match substitute(character) {
-            Some(replacement) => output.push_str(replacement),
-            None => output.push(character),
+    let mut rest = text;
+    while let Some(non_ascii) = rest.bytes().position(|byte| !byte.is_ascii()) {
+        let (ascii, tail) = rest.split_at(non_ascii);
+        output.push_str(ascii);
+        let mut characters = tail.chars();
+        if let Some(character) = characters.next() {
+            match substitute(character) {
+                Some(replacement) => output.push_str(replacement),
+                None => output.push(character),
+            }
         }
+        rest = characters.as_str();
     }
+    output.push_str(rest);
 }
 
 /// `text` with each run of whitespace made one space, and none at either end.
 fn collapse_whitespace(text: &str) -> String {
     let mut collapsed = String::with_capacity(text.len());
-    let mut space_pending = false;
-    for character in text.chars() {
-        if character.is_whitespace() {
-            space_pending = true;
-        } else {
-            if space_pending && !collapsed.is_empty() {
+    let mut rest = text;
+    loop {
+        let (word_end, next) = first_whitespace(rest).unwrap_or((rest.len(), rest.len()));
+        if word_end > 0 {
+            if !collapsed.is_empty() {
                 collapsed.push(' ');
             }
-            space_pending = false;
-            collapsed.push(character);
+            collapsed.push_str(&rest[..word_end]);
+        }
+        if next == rest.len() {
+            return collapsed;
+        }
+        rest = &rest[next..];
+    }
+}
+
+/// Where the first whitespace character of `text` starts and ends.
+fn first_whitespace(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        if byte.is_ascii() {
+            // `char::is_whitespace` in ASCII: U+0009 to U+000D and the space.
+            if matches!(byte, b'\t'..=b'\r' | b' ') {
+                return Some((index, index + 1));
+            }
+            index += 1;
+        } else {
+            let character = text.get(index..)?.chars().next()?;
+            let end = index + character.len_utf8();
+            if character.is_whitespace() {
+                return Some((index, end));
+            }
+            index = end;
         }
     }
-    collapsed
+    None
 }
 
 #[cfg(test)]

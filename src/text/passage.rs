@@ -93,9 +93,10 @@ use std::collections::{HashSet, VecDeque};
 use std::ops::Range;
 
 use serde::Serialize;
+use sha2::digest::generic_array::GenericArray;
 use sha2::{Digest, Sha256};
 
-use super::words::{runs, Word};
+use super::words::{for_each_word, runs, Word};
 
 /// The number of words in a shingle (see the module documentation).
 pub const SHINGLE_WORDS: usize = 5;
@@ -150,6 +151,7 @@ pub struct PassageMatch {
 /// The shingles of `words`, in order of their first word.
 pub fn shingles(words: &[Word]) -> Vec<Shingle> {
     let mut found = Vec::new();
+    let mut joined = Vec::new();
     for run in runs(words) {
         let Some(run_words) = words.get(run.clone()) else {
             continue;
@@ -157,7 +159,7 @@ pub fn shingles(words: &[Word]) -> Vec<Shingle> {
         let width = SHINGLE_WORDS.min(run_words.len()).max(1);
         for (offset, shingle_words) in run_words.windows(width).enumerate() {
             found.push(Shingle {
-                hash: shingle_hash(shingle_words),
+                hash: joined_keys_hash(shingle_words, &mut joined),
                 first_word: run.start + offset,
             });
         }
@@ -167,17 +169,84 @@ pub fn shingles(words: &[Word]) -> Vec<Shingle> {
 
 /// The hash of the shingle made of `words` (see the module documentation).
 pub fn shingle_hash(words: &[Word]) -> u64 {
-    let mut hasher = Sha256::new();
+    joined_keys_hash(words, &mut Vec::new())
+}
+
+/// The hash of `words`' keys joined with spaces, joined in `buffer`.
+fn joined_keys_hash(words: &[Word], buffer: &mut Vec<u8>) -> u64 {
+    buffer.clear();
     for (position, word) in words.iter().enumerate() {
         if position > 0 {
-            hasher.update(b" ");
+            buffer.push(b' ');
         }
-        hasher.update(word.key.as_bytes());
+        buffer.extend_from_slice(word.key.as_bytes());
     }
-    let digest = hasher.finalize();
-    let mut first_bytes = [0_u8; 8];
-    first_bytes.copy_from_slice(&digest[..8]);
-    u64::from_be_bytes(first_bytes)
+    hash_of_joined(buffer)
+}
+
+/// The hashes of the shingles of the words of `text` outside `ignore`, in order: what
+/// `shingles(&words(text, ignore))` gives, without building the words.
+pub fn shingle_hashes(text: &str, ignore: &[Range<usize>]) -> Vec<u64> {
+    let mut hashes = Vec::new();
+    // The keys of the current run joined with spaces, and where each key starts in it.
+    let mut joined = String::new();
+    let mut starts: Vec<usize> = Vec::new();
+    let end_run = |joined: &mut String, starts: &mut Vec<usize>, hashes: &mut Vec<u64>| {
+        // A run shorter than a shingle is one shingle of all its words.
+        if (1..SHINGLE_WORDS).contains(&starts.len()) {
+            hashes.push(hash_of_joined(joined.as_bytes()));
+        }
+        joined.clear();
+        starts.clear();
+    };
+    for_each_word(text, ignore, |key, _, gap_before| {
+        if gap_before {
+            end_run(&mut joined, &mut starts, &mut hashes);
+        }
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        starts.push(joined.len());
+        joined.push_str(key);
+        if let Some(&first) = starts
+            .len()
+            .checked_sub(SHINGLE_WORDS)
+            .and_then(|first| starts.get(first))
+        {
+            hashes.push(hash_of_joined(&joined.as_bytes()[first..]));
+        }
+    });
+    end_run(&mut joined, &mut starts, &mut hashes);
+    hashes
+}
+
+/// The first 8 bytes of the SHA-256 of `message`, as a big-endian integer. Shingles are short:
+/// one that fits in one SHA-256 block (55 bytes or fewer) is padded here and compressed once.
+fn hash_of_joined(message: &[u8]) -> u64 {
+    const INITIAL_STATE: [u32; 8] = [
+        0x6a09_e667,
+        0xbb67_ae85,
+        0x3c6e_f372,
+        0xa54f_f53a,
+        0x510e_527f,
+        0x9b05_688c,
+        0x1f83_d9ab,
+        0x5be0_cd19,
+    ];
+    let length = message.len();
+    if length > 55 {
+        let digest = Sha256::digest(message);
+        let mut first_bytes = [0_u8; 8];
+        first_bytes.copy_from_slice(&digest[..8]);
+        return u64::from_be_bytes(first_bytes);
+    }
+    let mut block = [0_u8; 64];
+    block[..length].copy_from_slice(message);
+    block[length] = 0x80;
+    block[56..].copy_from_slice(&(length as u64 * 8).to_be_bytes());
+    let mut state = INITIAL_STATE;
+    sha2::compress256(&mut state, std::slice::from_ref(GenericArray::from_slice(&block)));
+    (u64::from(state[0]) << 32) | u64::from(state[1])
 }
 
 /// Where `passage` appears in `document`, exactly or nearly (see the module documentation):
@@ -638,6 +707,16 @@ mod tests {
     }
 
     #[test]
+    fn one_block_hashes_are_sha256() {
+        let message: Vec<u8> = (0..130_u8).map(|byte| b'a' + byte % 26).collect();
+        for length in 0..message.len() {
+            let digest = Sha256::digest(&message[..length]);
+            let expected = u64::from_be_bytes(digest[..8].try_into().unwrap());
+            assert_eq!(hash_of_joined(&message[..length]), expected, "{length} bytes");
+        }
+    }
+
+    #[test]
     fn ranks_candidates_by_rare_shingles() {
         assert!(!is_common_shingle(COMMON_SHINGLE_DOCUMENTS));
         assert!(is_common_shingle(COMMON_SHINGLE_DOCUMENTS + 1));
@@ -686,6 +765,16 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn shingle_hashes_are_the_hashes_of_the_shingles(
+            text in "([a-zé’'…. \n\u{AD}\u{301}-]{0,12} ){0,30}",
+            ignore in proptest::collection::vec((0_usize..200, 0_usize..200), 0..3),
+        ) {
+            let ignore: Vec<Range<usize>> = ignore.into_iter().map(|(start, end)| start..end).collect();
+            let expected: Vec<u64> = shingles(&words(&text, &ignore)).iter().map(|shingle| shingle.hash).collect();
+            prop_assert_eq!(shingle_hashes(&text, &ignore), expected);
+        }
+
         #[test]
         fn locating_never_panics_and_stays_in_the_document(
             passage in any::<String>(),

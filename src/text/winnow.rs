@@ -19,11 +19,24 @@ pub const WINDOW: usize = 6;
 /// The hashes chosen by winnowing `shingles` (in text order), each once, in order of choice.
 pub fn fingerprints(shingles: &[Shingle]) -> Vec<u64> {
     let hashes: Vec<u64> = shingles.iter().map(|shingle| shingle.hash).collect();
+    let mut found: Vec<u64> = Vec::new();
+    for hash in winnow(&hashes) {
+        if !found.contains(&hash) {
+            found.push(hash);
+        }
+    }
+    found
+}
+
+/// The hashes winnowing chooses from the shingle hashes `hashes` (in text order), in order of
+/// choice, once per position chosen: a hash chosen at two positions comes twice.
+pub fn winnow(hashes: &[u64]) -> Vec<u64> {
     if hashes.is_empty() {
         return Vec::new();
     }
     let width = WINDOW.min(hashes.len());
-    let mut chosen: Vec<usize> = Vec::new();
+    let mut chosen: Vec<u64> = Vec::with_capacity(hashes.len() / 2);
+    let mut last_chosen = None;
     for (start, window) in hashes.windows(width).enumerate() {
         let least = window
             .iter()
@@ -31,18 +44,12 @@ pub fn fingerprints(shingles: &[Shingle]) -> Vec<u64> {
             .rev()
             .min_by_key(|(_, hash)| **hash)
             .map_or(start, |(offset, _)| start + offset);
-        if chosen.last() != Some(&least) {
-            chosen.push(least);
+        if last_chosen != Some(least) {
+            last_chosen = Some(least);
+            chosen.push(hashes[least]);
         }
     }
-    let mut found: Vec<u64> = Vec::with_capacity(chosen.len());
-    for position in chosen {
-        let hash = hashes[position];
-        if !found.contains(&hash) {
-            found.push(hash);
-        }
-    }
-    found
+    chosen
 }
 
 #[cfg(test)]

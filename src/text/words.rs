@@ -52,6 +52,10 @@ pub struct Word {
 /// Whether `character` is a letter, a digit or a combining mark, other than an apostrophe:
 /// what words are made of.
 pub fn is_word_char(character: char) -> bool {
+    if character.is_ascii() {
+        // No ASCII character is a combining mark, and `'` is not alphanumeric.
+        return character.is_ascii_alphanumeric();
+    }
     (character.is_alphanumeric() || is_combining_mark(character)) && !is_apostrophe(character)
 }
 
@@ -68,8 +72,28 @@ fn joins_words(character: char) -> bool {
 /// The words of `text` outside the byte ranges in `ignore`, in order.
 pub fn words(text: &str, ignore: &[Range<usize>]) -> Vec<Word> {
     let mut found = Vec::new();
+    for_each_word(text, ignore, |key, span, gap_before| {
+        found.push(Word {
+            key: key.to_owned(),
+            span,
+            gap_before,
+        });
+    });
+    found
+}
+
+/// Calls `visit` with the key, the span and the gap of each word of `text` outside `ignore`,
+/// in order: what [`words`] collects, without a string for each key.
+pub(crate) fn for_each_word(
+    text: &str,
+    ignore: &[Range<usize>],
+    mut visit: impl FnMut(&str, Range<usize>, bool),
+) {
+    let mut any_word = false;
+    let mut key = String::new();
     // The text since the previous word, without whitespace: where gaps are seen.
     let mut separator = String::new();
+    let mut joiners = String::new();
     for (offset, part) in kept_parts(text, ignore) {
         let mut characters = part.char_indices().peekable();
         while let Some((index, character)) = characters.next() {
@@ -81,7 +105,7 @@ pub fn words(text: &str, ignore: &[Range<usize>]) -> Vec<Word> {
             }
             let mut end = index + character.len_utf8();
             // Extends the word over word characters, and over joiners followed by one.
-            let mut joiners = String::new();
+            joiners.clear();
             while let Some(&(next_index, next)) = characters.peek() {
                 if is_word_char(next) {
                     joiners.clear();
@@ -93,39 +117,38 @@ pub fn words(text: &str, ignore: &[Range<usize>]) -> Vec<Word> {
                 }
                 characters.next();
             }
-            let word_text = part.get(index..end).unwrap_or_default();
-            let key = key_of(word_text);
+            key.clear();
+            push_key(part.get(index..end).unwrap_or_default(), &mut key);
             if !key.is_empty() {
-                let gap_before = !found.is_empty() && marks_gap(&separator);
-                found.push(Word {
-                    key,
-                    span: offset + index..offset + end,
-                    gap_before,
-                });
+                let gap_before = any_word && marks_gap(&separator);
+                visit(&key, offset + index..offset + end, gap_before);
+                any_word = true;
                 separator.clear();
             }
             // Joiners that ended the word (a closing `’`) belong to the separator.
             separator.push_str(&joiners);
         }
     }
-    found
 }
 
-/// The key of a word written `word_text` (see the module documentation).
-fn key_of(word_text: &str) -> String {
+/// Appends the key of a word written `word_text` (see the module documentation) to `key`.
+fn push_key(word_text: &str, key: &mut String) {
     if word_text.is_ascii() {
         // What the general case gives for ASCII, which NFKC leaves as it is, faster.
-        return word_text
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|character| character.to_ascii_lowercase())
-            .collect();
+        key.extend(
+            word_text
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|byte| char::from(byte.to_ascii_lowercase())),
+        );
+        return;
     }
-    word_text
-        .nfkc()
-        .flat_map(char::to_lowercase)
-        .filter(|&character| is_word_char(character))
-        .collect()
+    key.extend(
+        word_text
+            .nfkc()
+            .flat_map(char::to_lowercase)
+            .filter(|&character| is_word_char(character)),
+    );
 }
 
 /// Whether the text between two words, without its whitespace, holds an ellipsis.
