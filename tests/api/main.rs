@@ -9,6 +9,7 @@ mod common;
 mod concurrency;
 mod corpus;
 mod diff;
+mod digests;
 mod docs;
 mod errors;
 mod extraction;
