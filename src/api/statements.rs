@@ -287,6 +287,9 @@ pub async fn get_version_content(
         .insert_header(("Repr-Digest", format!("sha-256=:{}:", version.sha256.to_base64())))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
         .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_POLICY));
+    for memento_header in super::memento::content_headers(&req, &version) {
+        response.insert_header(memento_header);
+    }
     if cached {
         return Ok(response.finish());
     }

@@ -19,6 +19,7 @@ mod ingest;
 mod keys;
 mod listing;
 mod log;
+mod memento;
 mod pages;
 mod passages;
 mod paths;
