@@ -11,6 +11,7 @@
 //!   alignment, word diffs.
 //! - [`find`]: answers composed of store reads and text comparison: verifying a copy, tracing
 //!   a passage, diffing two versions, a statement's history.
+//! - [`archive`]: pure code of the web archives' protocols: SURT keys, Wayback timestamps.
 //! - [`owner_only`]: the data folder and secret files, readable by their owner only.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
 //! - [`web`]: pages for people (server-rendered HTML, a little plain JavaScript) over the same
@@ -20,6 +21,7 @@
 //!   against a running service (verify, keys with `--server`) and offline (verify-bundle).
 
 pub mod api;
+pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod domain;

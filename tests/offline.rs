@@ -286,3 +286,59 @@ fn a_store_that_lost_history_below_sled_refuses_to_open() {
         text(&serve)
     );
 }
+
+#[test]
+fn fsck_checks_the_sha1_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    populate(&data);
+    {
+        let db = sled::open(&data).unwrap();
+        let tree = db.open_tree("registry").unwrap();
+        let entries: Vec<_> = tree.scan_prefix(b"h").map(|entry| entry.unwrap().0).collect();
+        assert_eq!(entries.len(), 5, "one SHA-1 entry per version");
+        // One entry removed, one moved to a SHA-1 no content has.
+        tree.remove(&entries[0]).unwrap();
+        let mut moved = entries[1].to_vec();
+        moved[1] ^= 0x01;
+        tree.remove(&entries[1]).unwrap();
+        tree.insert(moved, &[][..]).unwrap();
+        db.flush().unwrap();
+    }
+    let report = text(&provenance(&["fsck"], &data));
+    assert!(report.contains("index entry missing"), "{report}");
+    assert!(report.contains("index entry without a version"), "{report}");
+}
+
+/// A store written before SHA-1 digests were kept: its version records have no `sha1` and
+/// there is no `h` index. Opening it fills both in; fsck then passes.
+#[test]
+fn records_without_a_sha1_get_one_when_the_store_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    populate(&data);
+    let strip = |data: &Path| {
+        let db = sled::open(data).unwrap();
+        let tree = db.open_tree("registry").unwrap();
+        for entry in tree.scan_prefix(b"h") {
+            tree.remove(entry.unwrap().0).unwrap();
+        }
+        for entry in tree.scan_prefix(b"V") {
+            let (key, value) = entry.unwrap();
+            let mut record: serde_json::Value = serde_json::from_slice(&value[1..]).unwrap();
+            assert!(record.as_object_mut().unwrap().remove("sha1").is_some());
+            let mut bytes = vec![value[0]];
+            serde_json::to_writer(&mut bytes, &record).unwrap();
+            tree.insert(key, bytes).unwrap();
+        }
+        db.flush().unwrap();
+    };
+    strip(&data);
+    let checked = provenance(&["fsck"], &data);
+    assert!(checked.status.success(), "{}", text(&checked));
+    let store = open_store(&data, &LogSettings::default(), KeyUse::MustExist).unwrap();
+    let sha1 = provenance::domain::Sha1::of("Shared text.".as_bytes());
+    let found = store.versions_with_sha1(&sha1, None, 10).unwrap();
+    assert_eq!(found.items.len(), 2);
+    assert!(found.items.iter().all(|version| version.sha1 == Some(sha1)));
+}

@@ -12,6 +12,7 @@ pub mod headers;
 mod health;
 mod keys;
 mod log;
+mod memento;
 pub mod model;
 mod passages;
 pub mod problem;
@@ -23,6 +24,7 @@ pub mod verify;
 
 pub use batch::{Batches, MAX_BATCH_BYTES, MAX_BATCH_LINES};
 pub use body::{read_limited, BodyLimit};
+pub use memento::TIMEMAP_PAGE;
 pub use served::Served;
 
 use actix_web::{error::QueryPayloadError, web, HttpRequest, HttpResponse};
@@ -76,6 +78,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         keys::list_keys,
         keys::revoke_key,
         health::healthz,
+        memento::memento,
     ),
     modifiers(&BearerScheme, &AtLeastOneField),
     components(
@@ -100,6 +103,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         (name = "log", description = "The transparency log: signed checkpoints, proofs and entries, also as C2SP tlog-tiles"),
         (name = "keys", description = "API keys (admin keys only)"),
         (name = "health", description = "Service status"),
+        (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme"),
     )
 )]
 pub struct ApiDoc;
@@ -165,6 +169,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(keys::list_keys)
         .service(keys::revoke_key)
         .service(health::healthz)
+        .service(memento::memento)
         .service(web::resource("/openapi.json").get(serve_openapi))
         .service(
             SwaggerUi::new("/docs/{_:.*}")

@@ -8,8 +8,8 @@ use super::body::BoundedList;
 use super::problem::Problem;
 use crate::domain::{
     leaf_bytes, Contact, Content, ContentType, Draft, Email, Field, FieldError, FieldErrors, FieldSources,
-    KeyName, Metadata, Phone, PublishedAt, Salt, Sha256, Source, SourceUrl, Statement, StatementId, Text,
-    Version, VersionNo, MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
+    KeyName, Metadata, Phone, PublishedAt, Salt, Sha1, Sha256, Source, SourceUrl, Statement, StatementId,
+    Text, Version, VersionNo, MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
 };
 use crate::log::merkle;
 
@@ -267,6 +267,7 @@ impl From<&crate::store::VersionProof> for ProofBundle {
     "version": 2,
     "source_url": "https://www.aclu.org/press-releases/aclu-comment-doj-threats",
     "sha256": "4f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    "sha1": "VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5",
     "content_length": 2330,
     "content_type": "text/plain",
     "title": "ACLU Comment on Department of Justice Threats to 23 Jurisdictions",
@@ -294,6 +295,10 @@ pub struct VersionRecord {
     /// page boilerplate left out: what `POST /v1/verify` finds a re-typed or re-formatted
     /// copy by.
     pub normalized_sha256: String,
+    /// SHA-1 of the content bytes in RFC 4648 base32 (32 characters), as web archives name
+    /// content: the CDX `digest` and WARC `WARC-Payload-Digest` of this version.
+    #[serde(default)]
+    pub sha1: Option<String>,
     /// Length of the content in bytes.
     pub content_length: u64,
     /// `text/plain`, `text/html` or `text/markdown`.
@@ -420,6 +425,7 @@ impl From<&Version> for VersionRecord {
             source_url: version.source_url.to_string(),
             sha256: version.sha256.to_hex(),
             normalized_sha256: version.normalized_sha256.to_hex(),
+            sha1: version.sha1.map(|sha1| sha1.to_base32()),
             content_length: version.content_length,
             content_type,
             title,
@@ -460,6 +466,13 @@ impl TryFrom<&VersionRecord> for Version {
         let source_url = errors.take(SourceUrl::parse("source_url", &record.source_url));
         let sha256 = errors.take(Sha256::parse("sha256", &record.sha256));
         let normalized_sha256 = errors.take(Sha256::parse("normalized_sha256", &record.normalized_sha256));
+        let sha1 = errors.take(
+            record
+                .sha1
+                .as_deref()
+                .map(|raw| Sha1::parse("sha1", raw))
+                .transpose(),
+        );
         let content_type = errors.take(ContentType::parse("content_type", &record.content_type));
         let title = errors.take(text("title", &record.title, MAX_TITLE_CHARS));
         let publisher = errors.take(text("publisher", &record.publisher, MAX_PUBLISHER_CHARS));
@@ -515,6 +528,7 @@ impl TryFrom<&VersionRecord> for Version {
             source_url: source_url.ok_or_else(incomplete)?,
             sha256: sha256.ok_or_else(incomplete)?,
             normalized_sha256: normalized_sha256.ok_or_else(incomplete)?,
+            sha1: sha1.flatten(),
             content_length: record.content_length,
             metadata: Metadata {
                 content_type: content_type.ok_or_else(incomplete)?,
@@ -578,11 +592,13 @@ pub struct VersionPage {
     pub next: Option<String>,
 }
 
-/// Every version, of any statement, whose content has a given SHA-256.
+/// Every version, of any statement, whose content has a given SHA-256 or SHA-1.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HashMatches {
-    /// The hash looked up, in lowercase hex.
-    pub sha256: String,
+    /// The SHA-256 looked up, in lowercase hex; null when a SHA-1 was.
+    pub sha256: Option<String>,
+    /// The SHA-1 looked up, in upper-case base32; null when a SHA-256 was.
+    pub sha1: Option<String>,
     pub items: Vec<VersionRecord>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next: Option<String>,

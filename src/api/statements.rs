@@ -301,6 +301,9 @@ pub async fn get_version_content(
         .insert_header(("Repr-Digest", version.repr_digest.as_str()))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
         .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_POLICY));
+    for memento_header in super::memento::content_headers(&req, &version.version) {
+        response.insert_header(memento_header);
+    }
     if cached {
         return Ok(response.finish());
     }

@@ -13,10 +13,10 @@ use super::schemas::DocumentBody;
 use super::{rfc3339, HeavyReads};
 use crate::domain::Version;
 use crate::domain::{
-    ComparableText, Content, ContentType, FieldError, FieldErrors, Sha256, SourceUrl, StatementId,
+    ComparableText, Content, ContentType, FieldError, FieldErrors, Sha1, Sha256, SourceUrl, StatementId,
 };
 use crate::find::verify::{verify, CopyMatch, HeldCopy, Standing, Verdict, Verification};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::text::normalize::NORMALIZATION;
 
 /// A copy to verify, as JSON: its text (`content`) or only its hash (`sha256`). Its schema
@@ -27,6 +27,7 @@ pub struct VerifyRequest {
     pub content: Option<String>,
     pub content_type: Option<String>,
     pub sha256: Option<String>,
+    pub sha1: Option<String>,
     pub source_url: Option<String>,
 }
 
@@ -42,6 +43,16 @@ impl PartialSchema for VerifyRequest {
              as the query parameter).",
         );
         if let RefOr::T(Schema::Object(object)) = &mut schema {
+            use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+            let sha1 = ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                .pattern(Some("^([sS][hH][aA]1:)?[A-Za-z2-7]{32}$"))
+                .description(Some(
+                    "The SHA-1 of the copy's bytes in base32 (32 characters, optionally prefixed \
+                     `sha1:`), as a Wayback CDX `digest` or a WARC `WARC-Payload-Digest` gives it: \
+                     instead of `sha256`, or checked against `content`.",
+                ));
+            object.properties.insert("sha1".to_owned(), sha1.into());
             object.example = Some(json!({
                 "content": "MIAMI— Attorney General Jeff Sessions will visit Miami, FL today…",
                 "source_url": "https://www.aclu.org/press-releases/miami"
@@ -85,8 +96,8 @@ pub struct VerificationRecord {
     /// The verdict at each statement holding the copy's text (of the matches listed), in the
     /// order of its first match.
     pub statements: Vec<StatementVerdict>,
-    /// SHA-256 of the copy's bytes.
-    pub sha256: String,
+    /// SHA-256 of the copy's bytes; null when only a `sha1` was sent that no version has.
+    pub sha256: Option<String>,
     /// The normalization algorithm: `norm-v1` (see the README).
     pub normalization: String,
     /// SHA-256 of the copy's normalized text (null when only `sha256` was sent).
@@ -200,6 +211,7 @@ pub async fn verify_copy(
             content: Some(text),
             content_type: Some(content_type.as_str().to_owned()),
             sha256: None,
+            sha1: None,
             source_url: None,
         },
     };
@@ -210,8 +222,10 @@ pub async fn verify_copy(
     let (copy_parts, claimed_url) = parse(request)?;
     let store = store.into_inner();
     let (sha256, verification, claimed) = HeavyReads::run(&heavy, move || {
-        let copy = copy_parts.read();
-        let verification = verify(&store, &copy)?;
+        let (sha256, verification) = match copy_parts.read(&store)? {
+            Some(copy) => (Some(copy.sha256), verify(&store, &copy)?),
+            None => (None, Verification::default()),
+        };
         let claimed = match claimed_url {
             Some(url) => {
                 let registered = store.statement(&StatementId::for_url(&url))?.is_some();
@@ -219,14 +233,14 @@ pub async fn verify_copy(
             }
             None => None,
         };
-        Ok((copy.sha256, verification, claimed))
+        Ok((sha256, verification, claimed))
     })
     .await?;
     Ok(web::Json(VerificationRecord {
         verdict: verification.verdict,
         summary: summary(&verification),
         statements: verification.statements.iter().map(statement_verdict).collect(),
-        sha256: sha256.to_hex(),
+        sha256: sha256.map(|sha| sha.to_hex()),
         normalization: NORMALIZATION.to_owned(),
         normalized_sha256: verification.normalized_sha256.map(|sha| sha.to_hex()),
         matches: verification.matches.iter().map(match_record).collect(),
@@ -242,12 +256,15 @@ enum CopyParts {
         content_type: ContentType,
     },
     Hash(Sha256),
+    /// A SHA-1 only: the copy is the content of the versions stored with it, if any.
+    Sha1(Sha1),
 }
 
 impl CopyParts {
-    /// Reads the text of the copy (CPU-heavy: off the async workers).
-    fn read(self) -> HeldCopy {
-        match self {
+    /// Reads the text of the copy (CPU-heavy: off the async workers); `None` for a SHA-1 no
+    /// stored content has.
+    fn read(self, store: &Store) -> Result<Option<HeldCopy>, StoreError> {
+        Ok(Some(match self {
             Self::Text {
                 content,
                 content_type,
@@ -256,7 +273,14 @@ impl CopyParts {
                 text: Some(ComparableText::read(content.as_str(), content_type)),
             },
             Self::Hash(sha256) => HeldCopy { sha256, text: None },
-        }
+            Self::Sha1(sha1) => match store.versions_with_sha1(&sha1, None, 1)?.items.first() {
+                Some(version) => HeldCopy {
+                    sha256: version.sha256,
+                    text: None,
+                },
+                None => return Ok(None),
+            },
+        }))
     }
 }
 
@@ -268,8 +292,13 @@ fn parse(request: VerifyRequest) -> Result<(CopyParts, Option<SourceUrl>), Field
         content,
         content_type,
         sha256,
+        sha1,
         source_url,
     } = request;
+    let sha1 = sha1
+        .map(|raw| Sha1::parse("sha1", &raw))
+        .transpose()
+        .map_err(FieldErrors::from)?;
     if content.is_some() {
         let parsed = IngestRequest {
             source_url,
@@ -282,6 +311,16 @@ fn parse(request: VerifyRequest) -> Result<(CopyParts, Option<SourceUrl>), Field
             media_contacts: None,
         }
         .parse(false)?;
+        if let Some(claimed) = sha1.filter(|&claimed| claimed != Sha1::of(parsed.content.as_bytes())) {
+            return Err(FieldError::new(
+                "sha1",
+                format!(
+                    "{claimed} does not match the content received: its SHA-1 is {}",
+                    Sha1::of(parsed.content.as_bytes())
+                ),
+            )
+            .into());
+        }
         let parts = CopyParts::Text {
             content: parsed.content,
             content_type: parsed.metadata.content_type,
@@ -301,9 +340,10 @@ fn parse(request: VerifyRequest) -> Result<(CopyParts, Option<SourceUrl>), Field
             .transpose(),
     );
     errors.into_result()?;
-    match sha256.flatten() {
-        Some(sha256) => Ok((CopyParts::Hash(sha256), claimed_url.flatten())),
-        None => Err(FieldError::new("content", "is required, or else sha256").into()),
+    match (sha256.flatten(), sha1) {
+        (Some(sha256), _) => Ok((CopyParts::Hash(sha256), claimed_url.flatten())),
+        (None, Some(sha1)) => Ok((CopyParts::Sha1(sha1), claimed_url.flatten())),
+        (None, None) => Err(FieldError::new("content", "is required, or else sha256 or sha1").into()),
     }
 }
 

@@ -6,12 +6,14 @@
 
 mod contact;
 mod content;
+mod digest;
 mod field_error;
 mod key;
 mod leaf;
 mod published_at;
 mod reading;
 mod record;
+mod sha1;
 mod sha256;
 mod source_url;
 mod statement_id;
@@ -20,6 +22,7 @@ mod version_no;
 
 pub use contact::{Contact, Email, Phone, MAX_CONTACT_TEXT_CHARS};
 pub use content::{Content, ContentType};
+pub use digest::Digest;
 pub use field_error::{FieldError, FieldErrors};
 pub use key::{KeyName, Role, Token};
 pub use leaf::{contacts_commitment, leaf_bytes, Salt, LEAF_FORMAT};
@@ -29,6 +32,7 @@ pub use record::{
     Field, FieldSources, Metadata, Placement, Source, Statement, Submission, Succession, Version,
     MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
 };
+pub use sha1::Sha1;
 pub use sha256::Sha256;
 pub use source_url::SourceUrl;
 pub use statement_id::StatementId;

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Contact, Content, ContentType, KeyName, PublishedAt, Reading, Salt, Sha256, SourceUrl, StatementId, Text,
-    VersionNo,
+    Contact, Content, ContentType, KeyName, PublishedAt, Reading, Salt, Sha1, Sha256, SourceUrl, StatementId,
+    Text, VersionNo,
 };
 
 /// The longest title accepted, in characters.
@@ -103,6 +103,13 @@ pub struct Version {
     /// SHA-256 of the content's text normalized by `norm-v1` without its page boilerplate
     /// (not part of the log's leaf: the extractor that finds the boilerplate may improve).
     pub normalized_sha256: Sha256,
+    /// SHA-1 of the content, as web archives name content (CDX `digest`, WARC
+    /// `WARC-Payload-Digest`). Derived from the bytes, not part of the log's leaf. `None` only
+    /// in a record written before SHA-1 digests were kept: the store fills those in when it
+    /// opens ([`crate::store::Store::open`]), and import computes it anew, so a record read
+    /// from a store always has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha1: Option<Sha1>,
     pub content_length: u64,
     #[serde(flatten)]
     pub metadata: Metadata,
@@ -169,6 +176,7 @@ impl Version {
             source_url: submission.source_url.clone(),
             sha256: submission.content.sha256(),
             normalized_sha256: submission.reading.normalized_sha256,
+            sha1: Some(Sha1::of(submission.content.as_bytes())),
             content_length: submission.content.len(),
             metadata: submission.metadata.clone(),
             ingested_at: now,
@@ -269,6 +277,7 @@ mod tests {
         assert_eq!(v1.version, VersionNo::FIRST);
         assert!(v1.changed.is_empty());
         assert_eq!(v1.sha256, Sha256::of(b"Text"));
+        assert_eq!(v1.sha1, Some(Sha1::of(b"Text")));
         assert_eq!(v1.content_length, 4);
     }
 

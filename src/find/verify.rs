@@ -17,7 +17,7 @@ pub const MAX_MATCHES: usize = 50;
 
 /// How a copy relates to a version or a statement, strongest first; overall, see
 /// [`Verification::verdict`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Identical bytes to the latest version of a statement (overall: of some statement, and
@@ -29,6 +29,7 @@ pub enum Verdict {
     /// Not byte-identical, but the same text once normalized by `norm-v1`.
     NormalizedMatch,
     /// Not in the registry.
+    #[default]
     Unknown,
 }
 
@@ -74,7 +75,8 @@ impl Standing {
     }
 }
 
-/// What the registry says of a copy.
+/// What the registry says of a copy; by default, that it is not in the registry.
+#[derive(Default)]
 pub struct Verification {
     /// Overall: `Unknown` without a match; `NormalizedMatch` without a byte-identical one;
     /// `Current` when some statement's latest version has the copy's bytes and no statement

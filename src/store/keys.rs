@@ -19,6 +19,7 @@
 //! | `A` ‖ key id (16 hex) | API key record (codec): name, role, SHA-256 of the secret, times |
 //! | `N` ‖ key name | key id of the key of that name |
 //! | `U` ‖ key id (16 hex) | the key's last use (codec, RFC 3339 time): a hint, kept apart from the record |
+//! | `h` ‖ sha1(20) ‖ id(16) ‖ version(u32 BE) | empty: the SHA-1 index (web archives' digest), one entry per version |
 //!
 //! The passage index is not in the tree: it is a set of segment files beside it (see
 //! [`super::postings`]), which name versions by their journal sequence number.
@@ -28,7 +29,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{Sha256, StatementId, VersionNo};
+use crate::domain::{Sha1, Sha256, StatementId, VersionNo};
 
 pub const FORMAT_KEY: &[u8] = b"F";
 pub const FORMAT_MARKER: &[u8] = b"provenance-registry/3";
@@ -48,6 +49,7 @@ pub const CHECKPOINT_KEY: &[u8] = b"K";
 pub const API_KEY: u8 = b'A';
 pub const API_KEY_NAME: u8 = b'N';
 pub const API_KEY_LAST_USE: u8 = b'U';
+pub const SHA1: u8 = b'h';
 
 fn key(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
@@ -76,6 +78,15 @@ pub fn digest_prefix(index: u8, sha: &Sha256) -> Vec<u8> {
 
 pub fn digest_entry(index: u8, sha: &Sha256, id: &StatementId, n: VersionNo) -> Vec<u8> {
     key(&[&digest_prefix(index, sha), id.as_bytes(), &n.to_be_bytes()])
+}
+
+/// The prefix of the entries of one SHA-1 in the `h` index.
+pub fn sha1_prefix(sha1: &Sha1) -> Vec<u8> {
+    key(&[&[SHA1], sha1.as_bytes()])
+}
+
+pub fn sha1_entry(sha1: &Sha1, id: &StatementId, n: VersionNo) -> Vec<u8> {
+    key(&[&sha1_prefix(sha1), id.as_bytes(), &n.to_be_bytes()])
 }
 
 /// The prefix of the entries of one term in a text index (`P` or `C`).
@@ -177,6 +188,10 @@ mod tests {
         let n = VersionNo::from_u32(300).unwrap();
         let sha = Sha256::of(b"x");
         assert_eq!(trailing_version(&digest_entry(HASH, &sha, &id, n)), Some((id, n)));
+        assert_eq!(
+            trailing_version(&sha1_entry(&Sha1::of(b"x"), &id, n)),
+            Some((id, n))
+        );
         assert_eq!(trailing_version(&version(&id, n)), Some((id, n)));
         assert_eq!(
             trailing_statement_id(&term_entry(CONTACT, "jane doe", &id)),

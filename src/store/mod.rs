@@ -18,6 +18,9 @@
 //!    normalized hash, which is the `norm-v1` hash of its content read by this build; and the
 //!    passage index ([`postings`], segment files beside sled's) lists version `V(id, n)`, by its
 //!    journal sequence number, under exactly the shingle fingerprints of that content.
+//!    Every version record has the SHA-1 of its content (records written before SHA-1s were
+//!    kept get theirs when the store opens, [`Store::fill_sha1_digests`]), and `h(sha1, id, n)`
+//!    exists exactly when `V(id, n)` exists with that SHA-1.
 //! 5. **Filter indexes follow the latest version.** `P`, `C` and `D` entries exist exactly for
 //!    the publisher, contact terms and publication date of each statement's latest version.
 //! 6. **Ids follow URLs.** `S(id)` holds the canonical URL whose [`StatementId`] is `id`.
@@ -57,7 +60,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use crate::domain::{
-    ComparableText, Draft, FieldError, Placement, Salt, Sha256, SourceUrl, Statement, StatementId,
+    ComparableText, Draft, FieldError, Placement, Salt, Sha1, Sha256, SourceUrl, Statement, StatementId,
     Submission, Succession, Version, VersionNo,
 };
 use crate::log::merkle::{self, Hash, MemoryTree};
@@ -276,6 +279,7 @@ impl Store {
             passages,
         };
         store.check_log_at_open(path)?;
+        store.fill_sha1_digests()?;
         for sequence in indexed..stored {
             // A version that cannot be read is left out of the index; fsck reports both.
             let fingerprints = store.fingerprints_at(sequence).unwrap_or_else(|error| {
@@ -285,6 +289,53 @@ impl Store {
             store.passages.add(sequence, &fingerprints)?;
         }
         Ok(store)
+    }
+
+    /// Gives the version records of an earlier build, which kept no SHA-1, the SHA-1 of their
+    /// content and its `h` entry: the one change ever made to a stored version record, which
+    /// completes a derived field and changes nothing else (no leaf, no proof depends on it).
+    /// Records are completed in journal order, in atomic batches, and flushed; new versions
+    /// always have a SHA-1, so a store needs the pass exactly when its last journal entry lacks
+    /// one, also after a pass that was interrupted. A record whose content cannot be read is
+    /// left as it is, for fsck to report.
+    fn fill_sha1_digests(&self) -> Result<(), StoreError> {
+        const BATCH_VERSIONS: usize = 1000;
+        let size = self.journal_len()?;
+        let Some(last) = size.checked_sub(1) else {
+            return Ok(());
+        };
+        let (id, n) = self.journal_entry(last)?;
+        if self.required_version(&id, n)?.sha1.is_some() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        let mut pending = 0;
+        for sequence in 0..size {
+            let (id, n) = self.journal_entry(sequence)?;
+            let mut version = self.required_version(&id, n)?;
+            if version.sha1.is_some() {
+                continue;
+            }
+            let bytes = match self.content_of(&version) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    tracing::warn!(%error, sequence, "cannot compute a stored version's SHA-1");
+                    continue;
+                }
+            };
+            let sha1 = Sha1::of(&bytes);
+            version.sha1 = Some(sha1);
+            batch.insert(keys::version(&id, n), codec::encode(&version)?);
+            batch.insert(keys::sha1_entry(&sha1, &id, n), &[][..]);
+            pending += 1;
+            if pending == BATCH_VERSIONS {
+                self.tree.apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
+            }
+        }
+        self.tree.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
     }
 
     /// The shingle fingerprints of the content of journal entry `sequence`, read anew.
@@ -863,6 +914,16 @@ impl Store {
         self.versions_in_digest_index(keys::NORMALIZED, sha, after, limit)
     }
 
+    /// Every version, of any statement, whose content has the SHA-1 `sha1`.
+    pub fn versions_with_sha1(
+        &self,
+        sha1: &Sha1,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<Version>, StoreError> {
+        self.versions_under(&keys::sha1_prefix(sha1), after, limit)
+    }
+
     fn versions_in_digest_index(
         &self,
         index: u8,
@@ -870,7 +931,18 @@ impl Store {
         after: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page<Version>, StoreError> {
-        self.scan(&keys::digest_prefix(index, sha), None, after, limit, |key, _| {
+        self.versions_under(&keys::digest_prefix(index, sha), after, limit)
+    }
+
+    /// The versions named by the digest index entries under `prefix` (each ends with the
+    /// version's id and number).
+    fn versions_under(
+        &self,
+        prefix: &[u8],
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<Version>, StoreError> {
+        self.scan(prefix, None, after, limit, |key, _| {
             let (id, n) = keys::trailing_version(key)
                 .ok_or_else(|| StoreError::Corrupt("malformed digest index key".to_owned()))?;
             self.version(&id, n)?
@@ -1089,6 +1161,12 @@ impl Store {
         let mut fingerprints = Vec::new();
         match self.tree.get(keys::blob(&version.sha256))? {
             Some(bytes) if Sha256::of(&bytes) == version.sha256 => {
+                let sha1 = Sha1::of(&bytes);
+                if version.sha1 != Some(sha1) {
+                    problems.push(format!(
+                        "statement {id} v{n}: the SHA-1 differs from its content's ({sha1})"
+                    ));
+                }
                 if bytes.len() as u64 != version.content_length {
                     problems.push(format!(
                         "statement {id} v{n}: content length differs from the record"
@@ -1121,6 +1199,7 @@ impl Store {
         for index in [
             keys::HASH,
             keys::NORMALIZED,
+            keys::SHA1,
             keys::PUBLISHER,
             keys::CONTACT,
             keys::DATE,
@@ -1252,22 +1331,25 @@ fn fill_random(bytes: &mut [u8]) -> Result<(), StoreError> {
 }
 
 /// Whether two versions agree in everything but the data derived from their content by this
-/// build (the normalized hash).
+/// build (the normalized hash, the SHA-1).
 fn same_but_derived(derived: &Version, given: &Version) -> bool {
     let given = Version {
         normalized_sha256: derived.normalized_sha256,
+        sha1: derived.sha1,
         ..given.clone()
     };
     *derived == given
 }
 
-/// The hash and normalized-hash index entries of `version`.
-fn matching_entries(version: &Version) -> [Vec<u8>; 2] {
+/// The hash, normalized-hash and SHA-1 index entries of `version`.
+fn matching_entries(version: &Version) -> Vec<Vec<u8>> {
     let (id, n) = (&version.statement_id, version.version);
-    [
+    let mut entries = vec![
         keys::digest_entry(keys::HASH, &version.sha256, id, n),
         keys::digest_entry(keys::NORMALIZED, &version.normalized_sha256, id, n),
-    ]
+    ];
+    entries.extend(version.sha1.map(|sha1| keys::sha1_entry(&sha1, id, n)));
+    entries
 }
 
 /// [`open_registry_with`] sled's page cache of the default size.

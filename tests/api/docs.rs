@@ -40,7 +40,7 @@ async fn every_operation_is_documented_with_errors_and_examples() {
         "/v1/statements/{statement_id}/versions",
         "/v1/statements/{statement_id}/versions/{version}",
         "/v1/statements/{statement_id}/versions/{version}/content",
-        "/v1/hashes/{sha256}",
+        "/v1/hashes/{digest}",
         "/v1/statements/{statement_id}/versions/{version}/proof",
         "/v1/log/checkpoint",
         "/v1/log/key",

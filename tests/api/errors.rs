@@ -373,11 +373,11 @@ async fn bad_paths_and_queries_get_400_unknown_ones_404() {
             StatusCode::BAD_REQUEST,
             "cursor",
         ),
-        ("/v1/hashes/abc".into(), StatusCode::BAD_REQUEST, "sha256"),
+        ("/v1/hashes/abc".into(), StatusCode::BAD_REQUEST, "digest"),
         (
             format!("/v1/hashes/{}", "z".repeat(64)),
             StatusCode::BAD_REQUEST,
-            "sha256",
+            "digest",
         ),
         (
             "/v1/statements?limit=ten".into(),
