@@ -11,6 +11,8 @@
 //!   alignment, word diffs.
 //! - [`find`]: answers composed of store reads and text comparison: verifying a copy, tracing
 //!   a passage, diffing two versions, a statement's history.
+//! - [`outbound`]: the guarded HTTP client every request to another server goes through
+//!   (watched sources, webhooks): public addresses only, checked on every hop.
 //! - [`owner_only`]: the data folder and secret files, readable by their owner only.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
 //! - [`web`]: pages for people (server-rendered HTML, a little plain JavaScript) over the same
@@ -26,6 +28,7 @@ pub mod domain;
 pub mod extract;
 pub mod find;
 pub mod log;
+pub mod outbound;
 pub mod owner_only;
 pub mod startup;
 pub mod store;

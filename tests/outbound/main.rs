@@ -1,0 +1,5 @@
+//! Everything that reaches out: the guarded outbound client, watched sources, feeds and
+//! webhooks, against origin servers and receivers on loopback.
+
+mod client;
+mod origin;
