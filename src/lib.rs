@@ -17,6 +17,8 @@
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
 //! - [`web`]: pages for people (server-rendered HTML, a little plain JavaScript) over the same
 //!   store and `find` functions as the API.
+//! - [`watch`]: the watcher: fetches watched sources on their schedule, politely (one request
+//!   at a time per host, robots.txt), ingests what changed and records every observation.
 //! - [`config`]: the command line and settings; [`startup`]: assembling the service;
 //!   [`cli`]: the commands besides `serve`: on a stopped data folder (fsck, export, import),
 //!   against a running service (verify, keys with `--server`) and offline (verify-bundle).
@@ -33,4 +35,5 @@ pub mod owner_only;
 pub mod startup;
 pub mod store;
 pub mod text;
+pub mod watch;
 pub mod web;

@@ -18,6 +18,7 @@ mod schemas;
 mod statements;
 mod tiles;
 pub mod verify;
+mod watches;
 
 pub use body::{read_limited, BodyLimit};
 
@@ -70,6 +71,10 @@ offending field. Writes are acknowledged only once durable on disk.",
         keys::create_key,
         keys::list_keys,
         keys::revoke_key,
+        watches::create_watch,
+        watches::list_watches,
+        watches::delete_watch,
+        watches::list_observations,
         health::healthz,
     ),
     modifiers(&BearerScheme, &AtLeastOneField),
@@ -94,6 +99,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         (name = "hashes", description = "Verify copies and find where a text or passage has appeared"),
         (name = "log", description = "The transparency log: signed checkpoints, proofs and entries, also as C2SP tlog-tiles"),
         (name = "keys", description = "API keys (admin keys only)"),
+        (name = "watches", description = "Watched sources: fetched on a schedule, every change ingested, every fetch observed"),
         (name = "health", description = "Service status"),
     )
 )]
@@ -158,6 +164,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(keys::create_key)
         .service(keys::list_keys)
         .service(keys::revoke_key)
+        .service(watches::create_watch)
+        .service(watches::list_watches)
+        .service(watches::delete_watch)
+        .service(watches::list_observations)
         .service(health::healthz)
         .service(web::resource("/openapi.json").get(serve_openapi))
         .service(

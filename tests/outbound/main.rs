@@ -2,4 +2,8 @@
 //! webhooks, against origin servers and receivers on loopback.
 
 mod client;
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
 mod origin;
+mod watches;
