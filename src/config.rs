@@ -183,6 +183,107 @@ pub struct Settings {
     pub no_admin_key_file: bool,
     #[command(flatten)]
     pub log: LogSettings,
+    #[command(flatten)]
+    pub fetch: FetchSettings,
+    #[command(flatten)]
+    pub watch: WatchSettings,
+}
+
+/// How the service reaches out to other servers: watched sources and webhook endpoints.
+#[derive(Debug, Clone, Args)]
+pub struct FetchSettings {
+    /// UNSAFE on a public deployment: let watched-source fetches and webhook deliveries reach
+    /// loopback, private, link-local and every other non-public address. Without it they
+    /// reach public addresses only; with it, anyone with a writer key can make the service
+    /// request addresses of its own network.
+    #[arg(long, env = "PROVENANCE_FETCH_ALLOW_PRIVATE")]
+    pub fetch_allow_private: bool,
+    /// Non-public addresses fetches and deliveries may reach all the same (comma-separated),
+    /// e.g. an internal receiver; every other non-public address stays refused.
+    #[arg(
+        long = "fetch-allow-address",
+        env = "PROVENANCE_FETCH_ALLOW_ADDRESSES",
+        value_delimiter = ','
+    )]
+    pub fetch_allow_addresses: Vec<std::net::IpAddr>,
+    /// Where the operator can be reached (a URL), sent in the `User-Agent` of every fetch.
+    #[arg(long, env = "PROVENANCE_OPERATOR_CONTACT")]
+    pub operator_contact: Option<String>,
+    /// Seconds a fetch may take to connect.
+    #[arg(long, env = "PROVENANCE_FETCH_CONNECT_TIMEOUT", default_value_t = 10)]
+    pub fetch_connect_timeout_secs: u64,
+    /// Seconds a fetch may wait for the next bytes of a response.
+    #[arg(long, env = "PROVENANCE_FETCH_READ_TIMEOUT", default_value_t = 30)]
+    pub fetch_read_timeout_secs: u64,
+    /// Largest body a fetch reads, in bytes; a larger one is an error observation.
+    #[arg(long, env = "PROVENANCE_FETCH_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub fetch_max_body_bytes: usize,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        Self {
+            fetch_allow_private: false,
+            fetch_allow_addresses: Vec::new(),
+            operator_contact: None,
+            fetch_connect_timeout_secs: 10,
+            fetch_read_timeout_secs: 30,
+            fetch_max_body_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+impl FetchSettings {
+    /// The outbound client's settings.
+    pub fn outbound(&self) -> crate::outbound::OutboundSettings {
+        let policy = crate::outbound::AddressPolicy {
+            allow_private: self.fetch_allow_private,
+            allowed: self.fetch_allow_addresses.clone(),
+        };
+        let mut settings = crate::outbound::OutboundSettings::new(
+            policy,
+            crate::outbound::user_agent(self.operator_contact.as_deref()),
+        );
+        settings.connect_timeout = std::time::Duration::from_secs(self.fetch_connect_timeout_secs);
+        settings.read_timeout = std::time::Duration::from_secs(self.fetch_read_timeout_secs);
+        settings.deadline = settings.connect_timeout + 2 * settings.read_timeout;
+        settings.max_body_bytes = self.fetch_max_body_bytes;
+        settings
+    }
+}
+
+/// Watched sources: how often and how politely they are fetched.
+#[derive(Debug, Clone, Args)]
+pub struct WatchSettings {
+    /// The shortest interval a watch may ask for, in seconds.
+    #[arg(long, env = "PROVENANCE_WATCH_MIN_INTERVAL", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub watch_min_interval_secs: u64,
+    /// The most watches one API key may have.
+    #[arg(long, env = "PROVENANCE_WATCH_MAX_PER_KEY", default_value_t = 1000)]
+    pub watch_max_per_key: usize,
+    /// Milliseconds between the end of one request to a host and the start of the next.
+    #[arg(long, env = "PROVENANCE_WATCH_HOST_DELAY_MS", default_value_t = 2000)]
+    pub watch_host_delay_ms: u64,
+    /// Consecutive 404/410 answers or resolution failures after which a source is withdrawn.
+    #[arg(long, env = "PROVENANCE_WATCH_WITHDRAW_AFTER", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub watch_withdraw_after: u32,
+    /// Fetch watched sources even where their site's robots.txt disallows it.
+    #[arg(long, env = "PROVENANCE_WATCH_IGNORE_ROBOTS")]
+    pub watch_ignore_robots: bool,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        Self {
+            watch_min_interval_secs: 300,
+            watch_max_per_key: 1000,
+            watch_host_delay_ms: 2000,
+            watch_withdraw_after: 3,
+            watch_ignore_robots: false,
+        }
+    }
 }
 
 /// The transparency log's identity.
@@ -258,6 +359,8 @@ impl Settings {
             keep_alive_secs: 15,
             no_admin_key_file: false,
             log: LogSettings::default(),
+            fetch: FetchSettings::default(),
+            watch: WatchSettings::default(),
         }
     }
 }

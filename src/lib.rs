@@ -12,10 +12,14 @@
 //! - [`find`]: answers composed of store reads and text comparison: verifying a copy, tracing
 //!   a passage, diffing two versions, a statement's history.
 //! - [`archive`]: pure code of the web archives' protocols: SURT keys, Wayback timestamps.
+//! - [`outbound`]: the guarded HTTP client every request to another server goes through
+//!   (watched sources, webhooks): public addresses only, checked on every hop.
 //! - [`owner_only`]: the data folder and secret files, readable by their owner only.
 //! - [`api`]: the HTTP interface (actix-web), its OpenAPI document and its one error type.
 //! - [`web`]: pages for people (server-rendered HTML, a little plain JavaScript) over the same
 //!   store and `find` functions as the API.
+//! - [`watch`]: the watcher: fetches watched sources on their schedule, politely (one request
+//!   at a time per host, robots.txt), ingests what changed and records every observation.
 //! - [`config`]: the command line and settings; [`startup`]: assembling the service;
 //!   [`cli`]: the commands besides `serve`: on a stopped data folder (fsck, export, import),
 //!   against a running service (verify, keys with `--server`) and offline (verify-bundle).
@@ -28,8 +32,10 @@ pub mod domain;
 pub mod extract;
 pub mod find;
 pub mod log;
+pub mod outbound;
 pub mod owner_only;
 pub mod startup;
 pub mod store;
 pub mod text;
+pub mod watch;
 pub mod web;

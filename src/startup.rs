@@ -23,6 +23,8 @@ pub struct Application {
     port: u16,
     server: Server,
     store: Arc<Store>,
+    /// Fetches the watched sources while the server runs.
+    watcher: Arc<crate::watch::Watcher>,
 }
 
 impl Application {
@@ -68,6 +70,14 @@ impl Application {
         let batches = web::Data::new(api::Batches::new(cores));
         let served = web::Data::new(api::Served::default());
         let pages = web::Data::new(crate::web::Pages::default());
+        let outbound = crate::outbound::Outbound::new(&settings.fetch.outbound())
+            .map_err(|error| anyhow::anyhow!("cannot build the outbound HTTP client: {error}"))?;
+        let watcher = Arc::new(crate::watch::Watcher::new(
+            store.clone().into_inner(),
+            outbound,
+            settings.watch.clone(),
+        ));
+        let app_watcher = web::Data::from(Arc::clone(&watcher));
         let app_store = store.clone();
         let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -91,6 +101,7 @@ impl Application {
                 .app_data(batches.clone())
                 .app_data(served.clone())
                 .app_data(pages.clone())
+                .app_data(app_watcher.clone())
                 .configure(crate::web::configure)
                 .configure(api::configure)
         })
@@ -105,6 +116,7 @@ impl Application {
             port,
             server,
             store: store.into_inner(),
+            watcher,
         })
     }
 
@@ -138,9 +150,23 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped (SIGINT, SIGTERM or the handle), then flushes the store.
+    /// Serves (and fetches watched sources) until stopped (SIGINT, SIGTERM or the handle),
+    /// then flushes the store.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.server.await?;
+        let watching = Box::pin(Arc::clone(&self.watcher).run());
+        match futures_util::future::select(self.server, watching).await {
+            futures_util::future::Either::Left((served, _)) => served?,
+            futures_util::future::Either::Right(((), server)) => server.await?,
+        }
+        // The fetch in hand is finished and recorded; no new one starts.
+        let watcher = self.watcher;
+        if actix_web::rt::time::timeout(Duration::from_secs(60), watcher.stop())
+            .await
+            .is_err()
+        {
+            tracing::warn!("a watched source's fetch did not finish within 60 s of stopping");
+        }
+        drop(watcher);
         let store = self.store;
         web::block(move || store.flush())
             .await

@@ -21,6 +21,7 @@ mod served;
 mod statements;
 mod tiles;
 pub mod verify;
+mod watches;
 
 pub use batch::{Batches, MAX_BATCH_BYTES, MAX_BATCH_LINES};
 pub use body::{read_limited, BodyLimit};
@@ -77,6 +78,10 @@ offending field. Writes are acknowledged only once durable on disk.",
         keys::create_key,
         keys::list_keys,
         keys::revoke_key,
+        watches::create_watch,
+        watches::list_watches,
+        watches::delete_watch,
+        watches::list_observations,
         health::healthz,
         memento::memento,
     ),
@@ -102,6 +107,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         (name = "hashes", description = "Verify copies and find where a text or passage has appeared"),
         (name = "log", description = "The transparency log: signed checkpoints, proofs and entries, also as C2SP tlog-tiles"),
         (name = "keys", description = "API keys (admin keys only)"),
+        (name = "watches", description = "Watched sources: fetched on a schedule, every change ingested, every fetch observed"),
         (name = "health", description = "Service status"),
         (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme"),
     )
@@ -168,6 +174,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(keys::create_key)
         .service(keys::list_keys)
         .service(keys::revoke_key)
+        .service(watches::create_watch)
+        .service(watches::list_watches)
+        .service(watches::delete_watch)
+        .service(watches::list_observations)
         .service(health::healthz)
         .service(memento::memento)
         .service(web::resource("/openapi.json").get(serve_openapi))

@@ -560,6 +560,11 @@ pub struct StatementRecord {
     /// When the latest version was ingested (RFC 3339, UTC).
     pub last_changed_at: String,
     pub latest: VersionRecord,
+    /// Set when the statement's watched source stopped answering (404, 410, or its name
+    /// stopped resolving) on consecutive fetches; it stays here, with `restored_at`, once the
+    /// source answers again. Only in `GET /v1/statements/{id}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<super::watches::WithdrawalRecord>,
 }
 
 impl From<&Statement> for StatementRecord {
@@ -571,6 +576,7 @@ impl From<&Statement> for StatementRecord {
             first_seen_at: super::rfc3339(statement.first_seen_at),
             last_changed_at: super::rfc3339(statement.last_changed_at()),
             latest: VersionRecord::from(&statement.latest),
+            withdrawal: None,
         }
     }
 }

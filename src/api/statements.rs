@@ -166,7 +166,13 @@ pub async fn get_statement(
 ) -> Result<web::Json<StatementRecord>, ApiError> {
     let id = statement_id(&path)?;
     let statement = store.statement(&id)?.ok_or_else(|| unknown_statement(&id))?;
-    Ok(web::Json(StatementRecord::from(&statement)))
+    let mut record = StatementRecord::from(&statement);
+    record.withdrawal = store
+        .watches()
+        .withdrawal(&id)?
+        .as_ref()
+        .map(super::watches::WithdrawalRecord::from);
+    Ok(web::Json(record))
 }
 
 /// List a statement's versions.

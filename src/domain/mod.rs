@@ -19,6 +19,7 @@ mod source_url;
 mod statement_id;
 mod text;
 mod version_no;
+mod watch;
 
 pub use contact::{Contact, Email, Phone, MAX_CONTACT_TEXT_CHARS};
 pub use content::{Content, ContentType};
@@ -38,3 +39,6 @@ pub use source_url::SourceUrl;
 pub use statement_id::StatementId;
 pub use text::Text;
 pub use version_no::VersionNo;
+pub use watch::{
+    Interval, Observation, Outcome, Watch, WatchId, Withdrawal, WithdrawalChange, MAX_INTERVAL_SECS,
+};

@@ -20,6 +20,10 @@
 //! | `N` ‖ key name | key id of the key of that name |
 //! | `U` ‖ key id (16 hex) | the key's last use (codec, RFC 3339 time): a hint, kept apart from the record |
 //! | `h` ‖ sha1(20) ‖ id(16) ‖ version(u32 BE) | empty: the SHA-1 index (web archives' digest), one entry per version |
+//! | `W` ‖ watch id(8) | a watched source and its schedule (codec; see [`super::watches`]) |
+//! | `Y` ‖ key name ‖ 0x00 ‖ watch id(8) | empty: the watches of each key |
+//! | `O` ‖ id(16) ‖ sequence(u64 BE) | one observation of a watched source (codec), in recording order |
+//! | `X` ‖ id(16) | the statement's withdrawal: when, the evidence, when restored (codec) |
 //!
 //! The passage index is not in the tree: it is a set of segment files beside it (see
 //! [`super::postings`]), which name versions by their journal sequence number.
@@ -29,7 +33,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{Sha1, Sha256, StatementId, VersionNo};
+use crate::domain::{KeyName, Sha1, Sha256, StatementId, VersionNo, WatchId};
 
 pub const FORMAT_KEY: &[u8] = b"F";
 pub const FORMAT_MARKER: &[u8] = b"provenance-registry/3";
@@ -50,6 +54,10 @@ pub const API_KEY: u8 = b'A';
 pub const API_KEY_NAME: u8 = b'N';
 pub const API_KEY_LAST_USE: u8 = b'U';
 pub const SHA1: u8 = b'h';
+pub const WATCH: u8 = b'W';
+pub const WATCH_OWNER: u8 = b'Y';
+pub const OBSERVATION: u8 = b'O';
+pub const WITHDRAWAL: u8 = b'X';
 
 fn key(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
@@ -128,6 +136,42 @@ pub fn api_key_name(name: &str) -> Vec<u8> {
 
 pub fn api_key_last_use(key_id: &str) -> Vec<u8> {
     key(&[&[API_KEY_LAST_USE], key_id.as_bytes()])
+}
+
+pub fn watch(id: &WatchId) -> Vec<u8> {
+    key(&[&[WATCH], id.as_bytes()])
+}
+
+pub fn watch_owner_prefix(owner: &KeyName) -> Vec<u8> {
+    key(&[&[WATCH_OWNER], owner.as_ref().as_bytes(), &[0]])
+}
+
+pub fn watch_owner(owner: &KeyName, id: &WatchId) -> Vec<u8> {
+    key(&[&watch_owner_prefix(owner), id.as_bytes()])
+}
+
+/// The watch id a `Y` key ends with.
+pub fn trailing_watch_id(key: &[u8]) -> Option<WatchId> {
+    let start = key.len().checked_sub(8)?;
+    Some(WatchId::from_bytes(key[start..].try_into().ok()?))
+}
+
+pub fn observation_prefix(id: &StatementId) -> Vec<u8> {
+    key(&[&[OBSERVATION], id.as_bytes()])
+}
+
+pub fn observation(id: &StatementId, sequence: u64) -> Vec<u8> {
+    key(&[&observation_prefix(id), &sequence.to_be_bytes()])
+}
+
+/// The statement id of an `O` key.
+pub fn observation_statement(key: &[u8]) -> Option<StatementId> {
+    let bytes: [u8; 16] = key.get(1..17)?.try_into().ok()?;
+    Some(StatementId::from_bytes(bytes))
+}
+
+pub fn withdrawal(id: &StatementId) -> Vec<u8> {
+    key(&[&[WITHDRAWAL], id.as_bytes()])
 }
 
 /// The value of a journal entry: the version it records.

@@ -36,7 +36,8 @@
 //! A reader may see a version whose flush is still under way; it is acknowledged to its writer
 //! only once durable. [`Store::audit`] checks invariants 1 to 7 over the whole store.
 //!
-//! The API keys (`A`, `N`, `U`) have invariants of their own, in [`access`]. The store's folder
+//! The API keys (`A`, `N`, `U`) have invariants of their own, in [`access`]; so do the
+//! watched sources, their observations and withdrawals (`W`, `Y`, `O`, `X`), in [`watches`]. The store's folder
 //! and every file in it are readable by their owner only ([`crate::owner_only`]); one process at
 //! a time may open it ([`StoreError::InUse`]).
 
@@ -48,9 +49,11 @@ mod log;
 mod postings;
 mod recent;
 mod tiles;
+mod watches;
 
 pub use access::{ApiKey, KeyRing, Revocation};
 pub use postings::DEFAULT_SEGMENT_VERSIONS;
+pub use watches::{Refusal as WatchRefusal, WatchBook};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -235,6 +238,8 @@ pub struct Store {
     passages: postings::PassageIndex,
     /// The API keys, written under a lock of their own (see [`access`]).
     keys: access::KeyRing,
+    /// Watched sources and their observations, under a lock of their own (see [`watches`]).
+    watches: watches::WatchBook,
 }
 
 /// A version's proof of inclusion in the log, against the latest signed checkpoint: what the
@@ -266,6 +271,7 @@ impl Store {
             postings::PassageIndex::open(path, stored, options.passage_segment_versions, db.clone())?;
         let store = Self {
             keys: access::KeyRing::new(db.clone(), tree.clone()),
+            watches: watches::WatchBook::new(db.clone(), tree.clone()),
             db,
             tree,
             write_lock: Mutex::new(()),
@@ -678,6 +684,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<ApiKey>, StoreError> {
         self.keys.authenticate(token, now)
+    }
+
+    /// The watched sources, their observations and the statements' withdrawals.
+    pub fn watches(&self) -> &WatchBook {
+        &self.watches
     }
 
     /// Flushes everything written so far to disk.
@@ -1131,6 +1142,10 @@ impl Store {
         })?);
         problems.extend(self.audit_journal(&versions_seen)?);
         problems.extend(self.audit_log()?);
+        problems.extend(
+            self.watches
+                .audit(|id, n| Ok(self.tree.contains_key(keys::version(id, n))?))?,
+        );
         let versions_total = self.tree.scan_prefix([keys::VERSION]).count();
         if versions_total != versions_seen.len() {
             problems.push(format!(

@@ -1,0 +1,9 @@
+//! Everything that reaches out: the guarded outbound client, watched sources, feeds and
+//! webhooks, against origin servers and receivers on loopback.
+
+mod client;
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+mod origin;
+mod watches;
