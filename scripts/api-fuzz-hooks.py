@@ -5,17 +5,21 @@ optional `sha256`: the client's own SHA-256 of `content`, refused with 422 when 
 generated hex string would almost never match and every valid body carrying one would be
 refused. These hooks replace a well-formed `sha256` (64 hex digits) with the real digest of the
 `content` beside it, in generated cases and in the document's examples, so that such bodies are
-valid in fact and not only by the schema. A malformed `sha256` is left as it is, so the run
+valid in fact and not only by the schema (the same for the base32 `sha1` that /v1/verify takes). A malformed `sha256` is left as it is, so the run
 still checks that those are refused; a well-formed one that does not match is covered by the
 project's own tests (tests/api/errors.rs).
 """
 
+import base64
+import datetime
 import hashlib
+import json
 import re
 
 import schemathesis
 
 WELL_FORMED = re.compile(r"[0-9a-fA-F]{64}")
+SHA1_WELL_FORMED = re.compile(r"(?:[sS][hH][aA]1:)?[A-Za-z2-7]{32}")
 
 
 def with_real_digest(case):
@@ -32,6 +36,19 @@ def with_real_digest(case):
             body["sha256"] = hashlib.sha256(body["content"].encode("utf-8")).hexdigest()
         except UnicodeEncodeError:
             pass  # lone surrogates: not JSON text, refused whatever the digest
+    if (
+        str(case.method).upper() == "POST"
+        and case.path == "/v1/verify"
+        and isinstance(body, dict)
+        and isinstance(body.get("content"), str)
+        and isinstance(body.get("sha1"), str)
+        and SHA1_WELL_FORMED.fullmatch(body["sha1"])
+    ):
+        try:
+            digest = hashlib.sha1(body["content"].encode("utf-8")).digest()
+            body["sha1"] = base64.b32encode(digest).decode("ascii")
+        except UnicodeEncodeError:
+            pass
     return case
 
 
@@ -45,9 +62,27 @@ def with_documents_as_text(case):
     return case
 
 
+def with_true_weekday(case):
+    """GET /web/{path} takes `Accept-Datetime`, an RFC 1123 date whose weekday must be the
+    date's (refused with 400 otherwise, documented), which a pattern cannot state: a generated
+    date of the documented form gets its true weekday, so the run checks what the date does.
+    tests/api/memento.rs covers the refusals."""
+    headers = case.headers or {}
+    value = headers.get("Accept-Datetime")
+    if isinstance(value, str) and len(value) > 5 and value[3] == ",":
+        try:
+            when = datetime.datetime.strptime(value[5:], "%d %b %Y %H:%M:%S GMT")
+        except ValueError:
+            return case
+        headers["Accept-Datetime"] = when.strftime("%a, ") + value[5:]
+    return case
+
+
 @schemathesis.hook
 def map_case(context, case):
-    return with_long_enough_passage(with_documents_as_text(with_versions_in_order(with_real_digest(case))))
+    return with_true_weekday(
+        with_long_enough_passage(with_documents_as_text(with_versions_in_order(with_real_digest(case))))
+    )
 
 
 @schemathesis.hook
@@ -86,3 +121,12 @@ def with_long_enough_passage(case):
     ):
         body["passage"] += " one two three four five six seven eight"
     return case
+
+
+@schemathesis.serializer("application/x-ndjson")
+def ndjson(context, value):
+    """POST /v1/statements/batch takes NDJSON: one ingest request (the document's schema of the
+    body) per line. A generated list is sent as one line per element, anything else as one
+    line."""
+    items = value if isinstance(value, list) else [value]
+    return "".join(json.dumps(item) + "\n" for item in items).encode("utf-8", "surrogatepass")

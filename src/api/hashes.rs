@@ -22,7 +22,7 @@ use crate::store::Store;
     path = "/v1/hashes/{digest}",
     tag = "hashes",
     operation_id = "get_hash",
-    params(("digest" = String, Path, pattern = "^([0-9a-fA-F]{64}|([sS][hH][aA]1:)?[A-Za-z2-7]{32})$", description = "SHA-256 of the content (64 hex digits) or its SHA-1 (32 base32 characters, optionally prefixed `sha1:`)"), PageQuery),
+    params(("digest" = String, Path, pattern = "^([0-9a-fA-F]{64}|[A-Za-z2-7]{32})$", description = "SHA-256 of the content (64 hex digits) or its SHA-1 (32 base32 characters). The SHA-1 may also be prefixed `sha1:`, the colon sent as it is (an escaped `%3A` is refused, as every needless escape in a path is)"), PageQuery),
     responses(
         (status = 200, description = "The versions with this content (possibly none).", body = HashMatches),
         (status = 400, response = BadRequestProblem),

@@ -44,8 +44,9 @@ pub const TIMEMAP_PAGE: u32 = 500;
     path = "/web/{path}",
     tag = "archive",
     operation_id = "memento",
-    params(("path" = String, Path, description = "`{url}`, `{timestamp}/{url}`, `{timestamp}id_/{url}`, `timemap/link/{url}` or `timemap/json/{url}`"),
-        ("Accept-Datetime" = Option<String>, Header, description = "For the TimeGate: the time wanted, RFC 1123 (`Thu, 01 Jan 2015 00:00:00 GMT`)")),
+    params(("path" = String, Path, pattern = r"^(?:(?:[0-9]{1,14}(?:[a-z]{2}_)?|timemap/(?:link|json)(?:/~[1-9][0-9]{0,8})?)/)?(?:[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*|[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)(?::[1-9][0-9]{0,3})?(?:[/?].*)?$",
+        description = "`{url}`, `{timestamp}/{url}`, `{timestamp}id_/{url}`, `timemap/link/{url}` or `timemap/json/{url}` (a TimeMap page: `timemap/link/~{n}/{url}`). The pattern shows the usual forms; `{url}` is any URL the registry holds, with or without its scheme"),
+        ("Accept-Datetime" = Option<String>, Header, nullable = false, pattern = "^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?:0[1-9]|1[0-9]|2[0-8]) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?:19[7-9][0-9]|20[0-9]{2}) (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] GMT$", description = "For the TimeGate: the time wanted, RFC 1123 (`Thu, 01 Jan 2015 00:00:00 GMT`)")),
     responses(
         (status = 200, description = "A memento (the exact bytes) or a TimeMap (`application/link-format` or JSON).",
             headers(
@@ -86,11 +87,21 @@ pub async fn memento(req: HttpRequest, store: web::Data<Store>) -> Result<HttpRe
             url.clone()
         }
     };
-    let candidates = candidate_urls(&url)
-        .iter()
-        .map(|raw| SourceUrl::parse("url", raw))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(ApiError::BadRequest)?;
+    // A URL sent with its scheme must parse (else 400); a scheme-less one is only a guess at
+    // URLs, and one that cannot be a source URL is a URL the registry does not hold (404).
+    let guesses = candidate_urls(&url);
+    let candidates = if guesses.len() > 1 {
+        guesses
+            .iter()
+            .filter_map(|raw| SourceUrl::parse("url", raw).ok())
+            .collect()
+    } else {
+        guesses
+            .iter()
+            .map(|raw| SourceUrl::parse("url", raw))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ApiError::BadRequest)?
+    };
     let base = base_uri(&req);
     let store = store.into_inner();
     let reply = blocking(move || {

@@ -151,6 +151,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         )
         .service(statements::create_statement)
         .service(batch::create_statements_batch)
+        // Other methods on the batch path are 405, not a statement id of `batch`.
+        .service(web::resource("/v1/statements/batch").to(not_found))
         .service(statements::list_statements)
         .service(statements::get_statement)
         .service(statements::list_versions)
@@ -234,15 +236,17 @@ fn allowed_methods(path: &str) -> Option<Vec<String>> {
         routes
     });
     let segments: Vec<&str> = path.split('/').collect();
+    // The most literal template wins: `/v1/statements/batch` over `/v1/statements/{statement_id}`.
     routes
         .iter()
-        .find(|(template, _)| {
+        .filter(|(template, _)| {
             template.len() == segments.len()
                 && template
                     .iter()
                     .zip(&segments)
                     .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
         })
+        .min_by_key(|(template, _)| template.iter().filter(|t| t.starts_with('{')).count())
         .map(|(_, methods)| methods.clone())
 }
 

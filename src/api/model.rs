@@ -13,6 +13,26 @@ use crate::domain::{
 };
 use crate::log::merkle;
 
+/// What the document says a source URL looks like (ingest, watches). The service also takes
+/// forms the pattern leaves out (international host names, IP addresses, no path).
+const SOURCE_URL_PATTERN: &str = r#"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,4})?(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)+(?:\?[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*(?:&[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*)*)?$"#;
+
+/// The schema of a source URL field: a string, `uri`, at most 2048 bytes, [`SOURCE_URL_PATTERN`].
+pub fn source_url_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::Custom("uri".into())))
+        .max_length(Some(2048))
+        .pattern(Some(SOURCE_URL_PATTERN))
+        .description(Some(
+            "Absolute http(s) URL of the statement; canonicalized (see the README) to identify it.\n\
+             The service also takes forms the pattern leaves out (international host names, IP\n\
+             addresses, no path), at most 2048 bytes long as sent and once canonical.",
+        ))
+        .build()
+}
+
 /// A statement to ingest. Only `source_url` and `content` are required; the server sets
 /// everything else a version record holds, and refuses any other field.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -30,7 +50,7 @@ pub struct IngestRequest {
     /// Absolute http(s) URL of the statement; canonicalized (see the README) to identify it.
     /// The service also takes forms the pattern leaves out (international host names, IP
     /// addresses, no path), at most 2048 bytes long as sent and once canonical.
-    #[schema(required = true, value_type = String, format = "uri", max_length = 2048, pattern = r#"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,4})?(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)+(?:\?[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*(?:&[A-Za-z0-9._-]+=[A-Za-z0-9._*-]*)*)?$"#)]
+    #[schema(required = true, schema_with = source_url_schema)]
     pub source_url: Option<String>,
     /// The statement's text, UTF-8, not blank. Stored and served byte for byte.
     #[schema(required = true, value_type = String, pattern = r#"[^\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"#)]

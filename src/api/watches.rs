@@ -29,11 +29,11 @@ use crate::watch::Watcher;
 #[schema(example = json!({"source_url": "https://www.example.org/news/2024/statement", "every": "15m"}))]
 pub struct WatchRequest {
     /// The page to fetch: an absolute http(s) URL, canonicalized as on ingest.
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, schema_with = super::model::source_url_schema)]
     pub source_url: Option<String>,
     /// How often: `90s`, `15m`, `1h`, `1h30m`, `1d`…, at least the service's minimum
     /// (5 minutes unless configured otherwise), at most 30 days.
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, pattern = "^(?:[5-9]m|[1-9][0-9]{1,2}m|[1-9][0-9]?h)$")]
     pub every: Option<String>,
 }
 
