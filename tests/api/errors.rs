@@ -449,6 +449,8 @@ async fn undeclared_methods_get_405_with_allow() {
         (reqwest::Method::POST, "/v1/log/checkpoint", "GET"),
         (reqwest::Method::PATCH, "/v1/keys/someone", "DELETE"),
         (reqwest::Method::TRACE, "/healthz", "GET"),
+        // Not a statement id of `batch`: the literal path's methods.
+        (reqwest::Method::GET, "/v1/statements/batch", "POST"),
     ];
     for (method, path, allow) in cases {
         let response = app

@@ -355,4 +355,7 @@ async fn unknown_urls_and_malformed_datetimes_are_refused() {
     assert_problem(response, StatusCode::BAD_REQUEST, "url").await;
     let response = request(&app, Method::GET, "/web/ftp://example.org/", None).await;
     assert_problem(response, StatusCode::BAD_REQUEST, "url").await;
+    // Without a scheme the URL is a guess: one that cannot be a source URL is not held.
+    let response = request(&app, Method::GET, "/web/HTTP%3A%2F%2F0", None).await;
+    assert_problem(response, StatusCode::NOT_FOUND, "").await;
 }
