@@ -94,6 +94,39 @@ fn check_against_model(store: &Store, model: &Model, commits: &Commits) {
     assert_eq!(listed.items.len(), model.len());
 }
 
+/// `store`'s export imported at once (`import_all`: one statement's versions split over
+/// batches) is the same registry with the same tree; an entry whose content was changed is
+/// refused at its index, with exactly the entries before it written.
+fn check_import(store: &Store, model: &Model, commits: &Commits) {
+    let tree_head = |store: &Store| {
+        store
+            .checkpoint()
+            .unwrap()
+            .lines()
+            .skip(1)
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let export: Vec<(provenance::domain::Version, Vec<u8>)> = store.journal().map(Result::unwrap).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let imported = Store::open(dir.path(), NoteSigner::generate("test.example/log").unwrap()).unwrap();
+    imported.import_all(&export).unwrap().unwrap();
+    imported.finish_import().unwrap();
+    check_against_model(&imported, model, commits);
+    assert_eq!(tree_head(&imported), tree_head(store));
+
+    let mut tampered = export.clone();
+    let at = tampered.len() / 2;
+    tampered[at].1.push(b'!');
+    let dir = tempfile::tempdir().unwrap();
+    let partial = Store::open(dir.path(), NoteSigner::generate("test.example/log").unwrap()).unwrap();
+    let (index, refusal) = partial.import_all(&tampered).unwrap().unwrap_err();
+    assert_eq!((index, partial.log_size().unwrap()), (at, at as u64), "{refusal}");
+    assert!(refusal.contains("does not hash"), "{refusal}");
+    assert!(partial.audit().unwrap().is_empty());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
@@ -126,6 +159,7 @@ proptest! {
         }
         let reopened = Store::open(dir.path(), signer).unwrap();
         check_against_model(&reopened, &model, &commits);
+        check_import(&reopened, &model, &commits);
         let missing = VersionNo::from_u32(1000).unwrap();
         let id = StatementId::for_url(&SourceUrl::parse("source_url", URLS[0]).unwrap());
         prop_assert!(reopened.version(&id, missing).unwrap().is_none());

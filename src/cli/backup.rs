@@ -19,6 +19,9 @@ use crate::startup::{explain_in_use, open_store, KeyUse};
 
 pub const EXPORT_FORMAT: &str = "provenance-export/1";
 
+/// How many lines of an export are read (their contents on every core) and written at once.
+const IMPORT_CHUNK: usize = 512;
+
 #[derive(Serialize, Deserialize)]
 struct Header {
     format: String,
@@ -120,16 +123,21 @@ fn import_into(staging: &Path, log: &LogSettings, input: impl BufRead) -> anyhow
     );
     let bar = progress(header.versions, "importing");
     let mut count = 0u64;
-    for (number, line) in lines.enumerate() {
-        let line_no = number + 2;
-        let line = line?;
-        let entry: Line =
-            serde_json::from_str(&line).with_context(|| format!("line {line_no} is not a version"))?;
-        if let Err(refusal) = store.import(&entry.version, entry.content.as_bytes())? {
-            bail!("line {line_no}: {refusal}");
+    let mut chunk: Vec<(Version, Vec<u8>)> = Vec::with_capacity(IMPORT_CHUNK);
+    let mut lines = lines.peekable();
+    while lines.peek().is_some() {
+        chunk.clear();
+        for line in lines.by_ref().take(IMPORT_CHUNK) {
+            let line_no = count as usize + chunk.len() + 2;
+            let entry: Line =
+                serde_json::from_str(&line?).with_context(|| format!("line {line_no} is not a version"))?;
+            chunk.push((entry.version, entry.content.into_bytes()));
         }
-        count += 1;
-        bar.inc(1);
+        if let Err((index, refusal)) = store.import_all(&chunk)? {
+            bail!("line {}: {refusal}", count as usize + index + 2);
+        }
+        count += chunk.len() as u64;
+        bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
     anyhow::ensure!(

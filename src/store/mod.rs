@@ -593,51 +593,68 @@ impl Store {
         })
     }
 
-    /// Adds a version read from an export, after checking that it is exactly what ingesting its
-    /// content and metadata at its recorded time would have produced (same number, same
-    /// `changed`, hash of the bytes), so that a tampered or reordered export is refused. The
-    /// normalized hash and passage entries are derived data: they are computed anew.
-    /// Not flushed: call [`Store::finish_import`] when the import is complete.
+    /// Adds a version read from an export: [`Store::import_all`] of one.
     pub fn import(&self, version: &Version, content: &[u8]) -> Result<Result<(), String>, StoreError> {
+        Ok(self
+            .import_all(&[(version.clone(), content.to_vec())])?
+            .map_err(|(_, refusal)| refusal))
+    }
+
+    /// Adds versions read from an export, in order, after checking that each is exactly what
+    /// ingesting its content and metadata at its recorded time would have produced (same
+    /// number, same `changed`, hash of the bytes), so that a tampered or reordered export is
+    /// refused. The normalized hash and passage entries are derived data: they are computed
+    /// anew, the contents read on every core at once. The versions are written in as few
+    /// batches as the rule of one version per statement per batch allows (a batch decides each
+    /// version against the stored latest one). At the first refusal, the versions before it
+    /// are written and the refusal is returned with its index; nothing of it or after it is.
+    /// Not flushed: call [`Store::finish_import`] when the import is complete.
+    pub fn import_all(
+        &self,
+        entries: &[(Version, Vec<u8>)],
+    ) -> Result<Result<(), (usize, String)>, StoreError> {
+        let readings = read_in_parallel(entries, |(version, content)| import_submission(version, content));
         let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let Ok(text) = String::from_utf8(content.to_vec()) else {
-            return Ok(Err("content is not UTF-8".to_owned()));
-        };
-        let content = match crate::domain::Content::parse("content", text) {
-            Ok(content) if content.sha256() == version.sha256 => content,
-            Ok(_) => return Ok(Err(format!("content does not hash to {}", version.sha256))),
-            Err(error) => return Ok(Err(error.to_string())),
-        };
-        let submission = Draft {
-            source_url: version.source_url.clone(),
-            content,
-            metadata: version.metadata.clone(),
-            submitted_by: version.ingested_by.clone(),
-            sources: version.sources,
-        }
-        .read_exactly();
-        let id = submission.statement_id();
-        let row = self.statement_row(&id)?;
-        let latest = row
-            .as_ref()
-            .map(|row| self.required_version(&id, row.latest))
-            .transpose()?;
-        let placement = Placement {
-            log_index: self.journal_len()?,
-            contacts_salt: version.contacts_salt,
-        };
-        let expected = match Version::succeed(latest.as_ref(), &submission, version.ingested_at, placement) {
-            Succession::New(expected) if same_but_derived(&expected, version) => *expected,
-            _ => {
-                return Ok(Err(format!(
-                    "{id} v{} does not follow the statement's stored versions",
-                    version.version
-                )))
-            }
-        };
-        let first_seen_at = row.map_or(version.ingested_at, |row| row.first_seen_at);
         let mut write = commit::GroupWrite::new(self)?;
-        write.add(latest.as_ref(), first_seen_at, &expected, &submission)?;
+        let mut in_batch = BTreeSet::new();
+        for (index, ((version, _), submission)) in entries.iter().zip(readings).enumerate() {
+            let submission = match submission {
+                Ok(submission) => submission,
+                Err(refusal) => {
+                    write.apply()?;
+                    return Ok(Err((index, refusal)));
+                }
+            };
+            let id = submission.statement_id();
+            if !in_batch.insert(id) {
+                write.apply()?;
+                write = commit::GroupWrite::new(self)?;
+                in_batch = BTreeSet::from([id]);
+            }
+            let row = self.statement_row(&id)?;
+            let latest = row
+                .as_ref()
+                .map(|row| self.required_version(&id, row.latest))
+                .transpose()?;
+            let placement = Placement {
+                log_index: write.size,
+                contacts_salt: version.contacts_salt,
+            };
+            let expected =
+                match Version::succeed(latest.as_ref(), &submission, version.ingested_at, placement) {
+                    Succession::New(expected) if same_but_derived(&expected, version) => *expected,
+                    _ => {
+                        write.apply()?;
+                        let refusal = format!(
+                            "{id} v{} does not follow the statement's stored versions",
+                            version.version
+                        );
+                        return Ok(Err((index, refusal)));
+                    }
+                };
+            let first_seen_at = row.map_or(version.ingested_at, |row| row.first_seen_at);
+            write.add(latest.as_ref(), first_seen_at, &expected, &submission)?;
+        }
         write.apply()?;
         Ok(Ok(()))
     }
@@ -1347,6 +1364,46 @@ fn fill_random(bytes: &mut [u8]) -> Result<(), StoreError> {
 
 /// Whether two versions agree in everything but the data derived from their content by this
 /// build (the normalized hash, the SHA-1).
+/// The submission that ingesting `version`'s content and metadata makes, or why its content
+/// cannot be what was stored.
+fn import_submission(version: &Version, content: &[u8]) -> Result<Submission, String> {
+    let text = String::from_utf8(content.to_vec()).map_err(|_| "content is not UTF-8".to_owned())?;
+    let content = match crate::domain::Content::parse("content", text) {
+        Ok(content) if content.sha256() == version.sha256 => content,
+        Ok(_) => return Err(format!("content does not hash to {}", version.sha256)),
+        Err(error) => return Err(error.to_string()),
+    };
+    Ok(Draft {
+        source_url: version.source_url.clone(),
+        content,
+        metadata: version.metadata.clone(),
+        submitted_by: version.ingested_by.clone(),
+        sources: version.sources,
+    }
+    .read_exactly())
+}
+
+/// `read` of every item, in order, on as many threads as the machine has cores.
+fn read_in_parallel<T: Sync, R: Send>(items: &[T], read: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let read = &read;
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(read).collect::<Vec<R>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 fn same_but_derived(derived: &Version, given: &Version) -> bool {
     let given = Version {
         normalized_sha256: derived.normalized_sha256,
