@@ -122,16 +122,21 @@ impl Store {
             None => self.tree.range(prefix.to_vec()..),
         };
         let mut items = Vec::new();
-        for (scanned, entry) in range.rev().enumerate() {
+        let mut keys = range.rev().enumerate().peekable();
+        while let Some((scanned, entry)) = keys.next() {
             let (key, value) = entry?;
             if let Some(found) = item(&key, &value)? {
                 items.push(found);
             }
-            if items.len() >= limit || scanned + 1 >= SCAN_BUDGET {
+            // A full page links the next one only when a key is left: the last page is never empty.
+            if (items.len() >= limit || scanned + 1 >= SCAN_BUDGET) && keys.peek().is_some() {
                 return Ok(Page {
                     items,
                     next: Some(Cursor(key.to_vec())),
                 });
+            }
+            if items.len() >= limit {
+                break;
             }
         }
         Ok(Page { items, next: None })
