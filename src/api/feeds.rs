@@ -9,7 +9,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::memento::base_uri;
-use super::model::{BadRequestProblem, NotFoundProblem, PageQuery, RateLimitedProblem, UnauthorizedProblem};
+use super::model::{
+    BadRequestProblem, NotFoundProblem, PageQuery, RateLimitedProblem, UnauthorizedProblem,
+    UnavailableProblem,
+};
 use super::problem::ApiError;
 use super::statements::{statement_id, unknown_statement};
 use super::{blocking, page_params, HeavyReads};
@@ -83,6 +86,7 @@ pub struct VersionsFeedQuery {
         (status = 400, response = BadRequestProblem),
         (status = 401, response = UnauthorizedProblem),
         (status = 429, response = RateLimitedProblem),
+        (status = 503, response = UnavailableProblem),
     )
 )]
 #[get("/v1/feeds/versions.atom")]
@@ -101,17 +105,18 @@ pub async fn versions_feed(
     };
     let publisher = text("publisher", query.publisher.as_ref())?;
     let contact = text("contact", query.contact.as_ref())?;
+    // Canonical URLs are printable ASCII (anything else is percent-encoded), so a prefix is too.
     let source_prefix = query
         .source_prefix
-        .as_deref()
-        .map(|raw| match raw.trim() {
-            prefix if prefix.is_empty() || prefix.len() > 2048 || prefix.chars().any(char::is_control) => {
-                Err(ApiError::bad_request(
+        .map(|prefix| {
+            let printable = |b: &u8| (0x21..=0x7e).contains(b);
+            match prefix.len() {
+                1..=2048 if prefix.bytes().all(|b| printable(&b)) => Ok(prefix),
+                _ => Err(ApiError::bad_request(
                     "source_prefix",
-                    "must be 1 to 2048 characters of a URL, without control characters",
-                ))
+                    "must be 1 to 2048 printable ASCII characters (a canonical URL's, percent-encoded), without spaces",
+                )),
             }
-            prefix => Ok(prefix.to_owned()),
         })
         .transpose()?;
     let mut wanted = Vec::new();
@@ -156,7 +161,8 @@ pub async fn versions_feed(
 /// A statement's feed.
 ///
 /// Every version of one statement, newest first, as an Atom 1.0 feed, with the same entries
-/// as the registry's feed. Paged as RFC 5005 says; `ETag` and `If-None-Match` are supported.
+/// as the registry's feed. Paged as RFC 5005 says (at most 50 entries a page: a larger
+/// `limit` counts as 50); `ETag` and `If-None-Match` are supported.
 #[utoipa::path(
     get,
     path = "/v1/statements/{statement_id}/feed.atom",
@@ -172,6 +178,7 @@ pub async fn versions_feed(
         (status = 401, response = UnauthorizedProblem),
         (status = 404, response = NotFoundProblem),
         (status = 429, response = RateLimitedProblem),
+        (status = 503, response = UnavailableProblem),
     )
 )]
 #[get("/v1/statements/{statement_id}/feed.atom")]
@@ -221,8 +228,8 @@ pub async fn statement_versions_feed(
 /// Every statement whose watched source stopped answering (404, 410, or its name stopped
 /// resolving) on consecutive fetches, the latest change first, as an Atom 1.0 feed: each
 /// entry says when it was withdrawn, the evidence, and when it was restored if its source
-/// answers again (a restoration updates the entry). Paged as RFC 5005 says; `ETag` and
-/// `If-None-Match` are supported.
+/// answers again (a restoration updates the entry). Paged as RFC 5005 says (at most 50
+/// entries a page: a larger `limit` counts as 50); `ETag` and `If-None-Match` are supported.
 #[utoipa::path(
     get,
     path = "/v1/feeds/withdrawn.atom",

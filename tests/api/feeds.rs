@@ -215,6 +215,7 @@ async fn filters_match_each_versions_publisher_contact_and_source() {
         ("publisher=%01", "publisher"),
         ("contact=", "contact"),
         ("source_prefix=%20", "source_prefix"),
+        ("source_prefix=https://%C3%A9", "source_prefix"),
     ] {
         let response = app.get(&format!("/v1/feeds/versions.atom?{query}")).await;
         assert_problem(response, StatusCode::BAD_REQUEST, field).await;
