@@ -11,6 +11,8 @@
 //!   alignment, word diffs.
 //! - [`find`]: answers composed of store reads and text comparison: verifying a copy, tracing
 //!   a passage, diffing two versions, a statement's history.
+//! - [`feed`]: pure Atom 1.0 feeds: the entries of versions and withdrawals, the document,
+//!   written with every statement's text escaped.
 //! - [`archive`]: pure code of the web archives' protocols: SURT keys, Wayback timestamps.
 //! - [`outbound`]: the guarded HTTP client every request to another server goes through
 //!   (watched sources, webhooks): public addresses only, checked on every hop.
@@ -30,6 +32,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod extract;
+pub mod feed;
 pub mod find;
 pub mod log;
 pub mod outbound;

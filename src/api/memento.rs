@@ -117,7 +117,7 @@ pub async fn memento(req: HttpRequest, store: web::Data<Store>) -> Result<HttpRe
 }
 
 /// The scheme and authority the client reached the service at, for absolute links.
-fn base_uri(req: &HttpRequest) -> String {
+pub(super) fn base_uri(req: &HttpRequest) -> String {
     let info = req.connection_info();
     format!("{}://{}", info.scheme(), info.host())
 }

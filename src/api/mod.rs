@@ -7,6 +7,7 @@ mod body;
 mod canonical;
 mod diff;
 mod extract;
+mod feeds;
 mod hashes;
 pub mod headers;
 mod health;
@@ -25,6 +26,7 @@ mod watches;
 
 pub use batch::{Batches, MAX_BATCH_BYTES, MAX_BATCH_LINES};
 pub use body::{read_limited, BodyLimit};
+pub use feeds::{statement_feed, FEED_PAGE, VERSIONS_FEED, WITHDRAWN_FEED};
 pub use memento::TIMEMAP_PAGE;
 pub use served::Served;
 
@@ -82,6 +84,9 @@ offending field. Writes are acknowledged only once durable on disk.",
         watches::list_watches,
         watches::delete_watch,
         watches::list_observations,
+        feeds::versions_feed,
+        feeds::statement_versions_feed,
+        feeds::withdrawn_feed,
         health::healthz,
         memento::memento,
     ),
@@ -108,6 +113,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         (name = "log", description = "The transparency log: signed checkpoints, proofs and entries, also as C2SP tlog-tiles"),
         (name = "keys", description = "API keys (admin keys only)"),
         (name = "watches", description = "Watched sources: fetched on a schedule, every change ingested, every fetch observed"),
+        (name = "feeds", description = "Atom 1.0 feeds: new versions, one statement's versions, withdrawn statements"),
         (name = "health", description = "Service status"),
         (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme"),
     )
@@ -180,6 +186,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(watches::list_watches)
         .service(watches::delete_watch)
         .service(watches::list_observations)
+        .service(feeds::versions_feed)
+        .service(feeds::statement_versions_feed)
+        .service(feeds::withdrawn_feed)
         .service(health::healthz)
         .service(memento::memento)
         .service(web::resource("/openapi.json").get(serve_openapi))

@@ -585,6 +585,23 @@ pub struct StatementRecord {
     /// source answers again. Only in `GET /v1/statements/{id}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal: Option<super::watches::WithdrawalRecord>,
+    /// Where to follow the statement.
+    #[serde(default)]
+    pub links: StatementLinks,
+}
+
+/// Where to follow a statement: its page for people, its versions, and its Atom feed.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct StatementLinks {
+    /// The statement's page (`text/html`): its history and current text.
+    #[schema(example = "/statements/5d0c9b7e1f2a3b4c5d6e7f8091a2b3c4")]
+    pub page: String,
+    /// Its versions, oldest first (`application/json`).
+    #[schema(example = "/v1/statements/5d0c9b7e1f2a3b4c5d6e7f8091a2b3c4/versions")]
+    pub versions: String,
+    /// Its Atom feed (`application/atom+xml`): every version, newest first.
+    #[schema(example = "/v1/statements/5d0c9b7e1f2a3b4c5d6e7f8091a2b3c4/feed.atom")]
+    pub feed: String,
 }
 
 impl From<&Statement> for StatementRecord {
@@ -597,6 +614,11 @@ impl From<&Statement> for StatementRecord {
             last_changed_at: super::rfc3339(statement.last_changed_at()),
             latest: VersionRecord::from(&statement.latest),
             withdrawal: None,
+            links: StatementLinks {
+                page: format!("/statements/{}", statement.id),
+                versions: format!("/v1/statements/{}/versions", statement.id),
+                feed: super::feeds::statement_feed(&statement.id),
+            },
         }
     }
 }

@@ -288,15 +288,7 @@ pub async fn get_version_content(
         .version(&store, &id, n)?
         .ok_or_else(|| unknown_version(&id, n))?;
     let etag = &version.etag;
-    let cached = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            value
-                .split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        });
+    let cached = super::feeds::is_current(&req, etag);
     let mut response = if cached {
         HttpResponse::NotModified()
     } else {

@@ -87,6 +87,21 @@ impl Changes {
         known.insert((*id, n), change.clone());
     }
 
+    /// The change that led to version `n` of `id`: the one known, or `compute`d and kept.
+    fn known_or(
+        &self,
+        id: &StatementId,
+        n: VersionNo,
+        compute: impl FnOnce() -> Result<Change, StoreError>,
+    ) -> Result<Change, StoreError> {
+        if let Some(known) = self.get(id, n) {
+            return Ok(known);
+        }
+        let change = compute()?;
+        self.keep(id, n, &change);
+        Ok(change)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(StatementId, VersionNo), Change>> {
         self.known.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -141,14 +156,9 @@ pub fn history(
         }
         let change = match index.checked_sub(1).and_then(|before| versions.get(before)) {
             None => None,
-            Some(before) => Some(match changes.get(id, n) {
-                Some(known) => known,
-                None => {
-                    let change = compare(&side_of(before)?, &side_of(version)?).change();
-                    changes.keep(id, n, &change);
-                    change
-                }
-            }),
+            Some(before) => Some(changes.known_or(id, n, || {
+                Ok(compare(&side_of(before)?, &side_of(version)?).change())
+            })?),
         };
         entries.push(Entry {
             version: version.clone(),
@@ -161,6 +171,29 @@ pub fn history(
         entries,
         older: VersionNo::from_u32(oldest - 1),
     }))
+}
+
+/// How `version` changed from the version before it (`None` for version 1), as [`history`]
+/// lists it: one entry of a history, for lists that mix statements (the feeds). Taken from
+/// `changes` when known; otherwise both contents are read (re-hashed) and compared.
+pub fn change_before(
+    store: &Store,
+    version: &Version,
+    changes: &Changes,
+) -> Result<Option<Change>, StoreError> {
+    let (id, n) = (version.statement_id, version.version);
+    let Some(previous) = VersionNo::from_u32(n.get() - 1) else {
+        return Ok(None);
+    };
+    changes
+        .known_or(&id, n, || {
+            let before = Side::read(store, &id, previous)?
+                .ok_or_else(|| StoreError::Corrupt(format!("statement {id} lacks its version {previous}")))?;
+            let bytes = store.content_of(version)?;
+            let after = Side::of(version.clone(), String::from_utf8_lossy(&bytes).into_owned());
+            Ok(compare(&before, &after).change())
+        })
+        .map(Some)
 }
 
 #[cfg(test)]
@@ -247,5 +280,14 @@ mod tests {
             "known changes are the ones computed"
         );
         assert_eq!(known.lock().len(), 3, "versions 2, 3 and 4");
+
+        for entry in &fresh.entries {
+            assert_eq!(
+                change_before(&store, &entry.version, &Changes::default()).unwrap(),
+                entry.change,
+                "version {} alone is compared as in the history",
+                entry.version.version
+            );
+        }
     }
 }

@@ -44,6 +44,7 @@
 mod access;
 mod codec;
 mod commit;
+mod feeds;
 mod keys;
 mod log;
 mod postings;
@@ -52,6 +53,7 @@ mod tiles;
 mod watches;
 
 pub use access::{ApiKey, KeyRing, Revocation};
+pub use feeds::VersionFilter;
 pub use postings::DEFAULT_SEGMENT_VERSIONS;
 pub use watches::{Refusal as WatchRefusal, WatchBook};
 
@@ -1530,17 +1532,28 @@ fn matches(filter: &StatementFilter, statement: &Statement) -> bool {
     filter
         .publisher
         .as_ref()
-        .is_none_or(|wanted| metadata.publisher.as_ref().is_some_and(|p| &p.folded() == wanted))
-        && filter.contact.as_ref().is_none_or(|wanted| {
-            metadata
-                .media_contacts
-                .iter()
-                .any(|contact| contact.match_terms().contains(wanted))
-        })
+        .is_none_or(|wanted| has_publisher(metadata, wanted))
+        && filter
+            .contact
+            .as_ref()
+            .is_none_or(|wanted| has_contact(metadata, wanted))
         && filter
             .published_after
             .is_none_or(|after| date.is_some_and(|d| d >= after))
         && filter
             .published_before
             .is_none_or(|before| date.is_some_and(|d| d <= before))
+}
+
+/// Whether `metadata` names the publisher whose folded name is `wanted`.
+fn has_publisher(metadata: &crate::domain::Metadata, wanted: &str) -> bool {
+    metadata.publisher.as_ref().is_some_and(|p| p.folded() == wanted)
+}
+
+/// Whether one of the media contacts of `metadata` has the term `wanted` ([`contact_term`]).
+fn has_contact(metadata: &crate::domain::Metadata, wanted: &str) -> bool {
+    metadata
+        .media_contacts
+        .iter()
+        .any(|contact| contact.match_terms().iter().any(|term| term == wanted))
 }

@@ -10,7 +10,10 @@ use chrono::{DateTime, Utc};
 use maud::{html, Markup, DOCTYPE};
 
 use super::assets;
-use crate::domain::{Field, PublishedAt, StatementId, Version, VersionNo};
+use crate::api::{VERSIONS_FEED, WITHDRAWN_FEED};
+use crate::domain::{PublishedAt, StatementId, Version, VersionNo};
+use crate::feed::ATOM;
+pub use crate::find::summary::{and_list, count, field_name};
 
 /// Which part of the site a page belongs to, for the navigation's `aria-current`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,8 +25,17 @@ pub enum Nav {
     None,
 }
 
-/// A whole page: `title` (already plain text) and its `main` content.
+/// A whole page: `title` (already plain text) and its `main` content. Its head links the
+/// registry's Atom feeds of new versions and of withdrawn statements.
 pub fn page(title: &str, nav: Nav, main: Markup) -> Markup {
+    page_with_feed(title, nav, None, main)
+}
+
+/// A feed a page links in its head besides the registry's: its path and its title.
+pub type FeedLink<'a> = (&'a str, &'a str);
+
+/// [`page`], with the head also linking `feed` (a statement's page links its own).
+pub fn page_with_feed(title: &str, nav: Nav, feed: Option<FeedLink<'_>>, main: Markup) -> Markup {
     let item = |href: &str, label: &str, this: Nav| {
         html! {
             li {
@@ -45,6 +57,11 @@ pub fn page(title: &str, nav: Nav, main: Markup) -> Markup {
                 link rel="stylesheet" href=(assets::href("app.css"));
                 link rel="icon" type="image/svg+xml" href=(assets::href("icon.svg"));
                 script src=(assets::href("app.js")) defer {}
+                @if let Some((href, feed_title)) = feed {
+                    link rel="alternate" type=(ATOM) href=(href) title=(feed_title);
+                }
+                link rel="alternate" type=(ATOM) href=(VERSIONS_FEED) title="Provenance: new versions";
+                link rel="alternate" type=(ATOM) href=(WITHDRAWN_FEED) title="Provenance: withdrawn statements";
             }
             body {
                 a.skip href="#main" { "Skip to the content" }
@@ -208,36 +225,6 @@ pub fn evidence_links(version: &Version) -> Markup {
         }
         " · "
         a href={ (api) "/proof" } type="application/json" { "Proof bundle" }
-    }
-}
-
-/// A field of a version in plain words.
-pub fn field_name(field: Field) -> &'static str {
-    match field {
-        Field::Content => "text",
-        Field::ContentType => "format",
-        Field::Title => "title",
-        Field::Publisher => "publisher",
-        Field::PublishedAt => "publication date",
-        Field::MediaContacts => "media contacts",
-    }
-}
-
-/// `a, b and c`.
-pub fn and_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// `1 word` or `2 words`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
 

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::layout::{
-    and_list, compare_path, count, evidence_links, field_name, name_of, page, published, quoted, short_hash,
+    compare_path, count, evidence_links, name_of, page, page_with_feed, published, quoted, short_hash,
     source_link, statement_path, text, utc, version_path, Nav,
 };
 use super::{given, ok, params, Ctx, PageError};
@@ -76,6 +76,7 @@ pub async fn statement(
     let (history, current) = found.ok_or_else(|| unknown_statement(&id))?;
     let statement = &history.statement;
     let latest = &statement.latest;
+    let feed = crate::api::statement_feed(&statement.id);
     let body = html! {
         header.statement {
             p.kicker { "Statement" }
@@ -96,7 +97,10 @@ pub async fn statement(
         (contacts(latest))
         section aria-labelledby="history-heading" {
             h2 #history-heading { "History" }
-            p.help { "Newest first. A version is never changed or deleted; each one is an entry of the log." }
+            p.help {
+                "Newest first. A version is never changed or deleted; each one is an entry of the log. "
+                a href=(feed) type="application/atom+xml" { "Follow new versions in a feed reader" } "."
+            }
             ol.timeline {
                 @for entry in &history.entries { (timeline_entry(statement, entry)) }
             }
@@ -110,7 +114,13 @@ pub async fn statement(
         }
     };
     let title = title_of(latest);
-    Ok(ok(page(&title, Nav::Find, body)))
+    let feed_title = format!("Versions of {title}");
+    Ok(ok(page_with_feed(
+        &title,
+        Nav::Find,
+        Some((&feed, &feed_title)),
+        body,
+    )))
 }
 
 /// `GET /statements/{statement_id}/versions/{version}`.
@@ -281,31 +291,12 @@ fn timeline_entry(statement: &Statement, entry: &Entry) -> Markup {
     }
 }
 
-/// What a change did, in words.
+/// What a change did, in words ([`Change::text_summary`], the feeds' words too).
 fn change_words(change: &Change) -> Markup {
-    let fields: Vec<&str> = change
-        .metadata_changes
-        .iter()
-        .map(|field| field_name(*field))
-        .collect();
     html! {
-        @if change.content_changed {
-            @if change.cosmetic && change.words_added + change.words_removed == 0 {
-                "Only formatting changed: white space, punctuation, quote or dash styles. The words "
-                "are the same."
-            } @else if change.cosmetic {
-                (count(change.words_added, "word", "words")) " added and "
-                (count(change.words_removed, "word", "words")) " removed in page furniture "
-                "(navigation, share links, notices) only; the statement's own words are the same."
-            } @else {
-                (count(change.words_added, "word", "words")) " added, "
-                (count(change.words_removed, "word", "words")) " removed."
-            }
-        } @else {
-            "The text did not change."
-        }
-        @if !fields.is_empty() {
-            " " span.fields { "Changed: " (and_list(&fields)) "." }
+        (change.text_summary())
+        @if let Some(fields) = change.fields_summary() {
+            " " span.fields { (fields) }
         }
     }
 }

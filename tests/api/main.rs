@@ -14,6 +14,9 @@ mod digests;
 mod docs;
 mod errors;
 mod extraction;
+#[path = "../common/feedparser.rs"]
+mod feedparser;
+mod feeds;
 mod headers;
 mod helpers;
 mod ingest;

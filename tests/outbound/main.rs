@@ -2,6 +2,9 @@
 //! webhooks, against origin servers and receivers on loopback.
 
 mod client;
+#[path = "../common/feedparser.rs"]
+mod feedparser;
+mod feeds;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
