@@ -6,6 +6,7 @@ mod batch;
 mod body;
 mod canonical;
 mod diff;
+mod export;
 mod extract;
 mod hashes;
 pub mod headers;
@@ -84,6 +85,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         watches::list_observations,
         health::healthz,
         memento::memento,
+        export::export_warc,
     ),
     modifiers(&BearerScheme, &AtLeastOneField),
     components(
@@ -109,7 +111,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         (name = "keys", description = "API keys (admin keys only)"),
         (name = "watches", description = "Watched sources: fetched on a schedule, every change ingested, every fetch observed"),
         (name = "health", description = "Service status"),
-        (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme"),
+        (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme; the registry as a WARC file"),
     )
 )]
 pub struct ApiDoc;
@@ -182,6 +184,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(watches::list_observations)
         .service(health::healthz)
         .service(memento::memento)
+        .service(export::export_warc)
         .service(web::resource("/openapi.json").get(serve_openapi))
         .service(
             SwaggerUi::new("/docs/{_:.*}")
