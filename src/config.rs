@@ -79,6 +79,21 @@ pub enum Command {
         #[command(flatten)]
         target: KeysTarget,
     },
+    /// Ingest the captures of WARC files into a running registry (POST /v1/statements/batch), in
+    /// capture-date order: HTTP 2xx `response` and `resource` records of text/html,
+    /// application/xhtml+xml, text/plain or text/markdown; others are skipped and counted.
+    /// Importing a file again creates nothing.
+    ImportWarc {
+        /// WARC files, gzipped (.warc.gz) or not.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The registry's address.
+        #[arg(long, env = "PROVENANCE_SERVER", default_value = "http://127.0.0.1:8080")]
+        server: String,
+        /// A writer (or admin) key.
+        #[arg(long, env = "PROVENANCE_API_KEY")]
+        key: String,
+    },
     /// Load an export into a new, empty data folder, verifying every hash and version.
     Import {
         #[command(flatten)]

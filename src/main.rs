@@ -88,6 +88,11 @@ async fn run(command: Command) -> anyhow::Result<u8> {
             return Ok(cli::verify_bundle(&bundle, &key, content.as_deref(), &mut stdout)?.exit_code());
         }
         Command::Keys { action, target } => cli::keys(&action, &target, &mut stdout).await?,
+        Command::ImportWarc { files, server, key } => {
+            cli::import_warc(&files, &server, &key)
+                .await?
+                .write_text(&mut stdout)?;
+        }
         Command::Import { data, input } => {
             let count = if input.as_os_str() == "-" {
                 cli::import(&data.data_dir, &data.log, std::io::stdin().lock())?

@@ -431,3 +431,139 @@ fn the_export_endpoint_streams_the_cli_export_to_admin_keys_only() {
         "the same records as the command's export"
     );
 }
+
+/// A loopback origin whose pages change between two crawls, crawled by warcio's
+/// `capture_http` (with requests) and by `wget --warc-file` into the WARC files named on the
+/// command line. Prints the origin's address.
+const CRAWL: &str = r#"
+import sys, threading, subprocess
+from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+from warcio.capture_http import capture_http
+import requests
+
+pages = {
+    "/a": (200, "text/html; charset=utf-8", "<html><body><p>First wording.</p></body></html>".encode()),
+    "/b": (200, "text/plain", "Plain statement.".encode()),
+    "/x": (200, "application/xhtml+xml", "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>X</p></body></html>".encode()),
+    "/gone": (404, "text/html", b"<p>Not here</p>"),
+    "/logo.png": (200, "image/png", b"\x89PNG\r\n\x1a\n"),
+    "/latin": (200, "text/plain; charset=iso-8859-1", "Caf\u00e9".encode("latin-1")),
+}
+
+class Origin(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        status, kind, body = pages[self.path]
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Origin)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+origin = "http://127.0.0.1:%d" % server.server_port
+with capture_http(sys.argv[1]):
+    for path in ["/a", "/b", "/x", "/gone", "/logo.png", "/latin"]:
+        requests.get(origin + path)
+pages["/a"] = (200, "text/html; charset=utf-8", "<html><body><p>Second wording.</p></body></html>".encode())
+with capture_http(sys.argv[2]):
+    requests.get(origin + "/a")
+    requests.get(origin + "/b")
+pages["/w"] = (200, "text/html", "<html><body><p>Fetched by wget.</p></body></html>".encode())
+subprocess.run(["wget", "-q", "-O", "/dev/null", "--warc-file=" + sys.argv[3][:-len(".warc.gz")],
+                origin + "/w"], check=True)
+print(origin)
+"#;
+
+/// Runs `provenance import-warc` on `files` against `address`; returns its report.
+fn import_warc(address: &str, key: &str, files: &[PathBuf]) -> String {
+    let output = Command::new(common::binary())
+        .arg("import-warc")
+        .args(files)
+        .args(["--server", address, "--key", key])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", common::output_text(&output));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn captures_of_warcio_and_wget_import_in_date_order_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = ["one.warc.gz", "two.warc.gz", "wget.warc.gz"]
+        .iter()
+        .map(|name| dir.path().join(name))
+        .collect();
+    let names: Vec<&str> = files.iter().map(|f| f.to_str().unwrap()).collect();
+    let origin = archive_tool(
+        dir.path(),
+        "python",
+        &[&["-c", CRAWL][..], &names[..]].concat(),
+        "",
+    );
+    let origin = origin.trim();
+    let data = dir.path().join("data");
+    let writer = common::create_key(&data, "crawler", "writer");
+    let (mut service, address) = common::start(&data);
+
+    let report = import_warc(&address, &writer, &files);
+    for line in [
+        ": 5 versions created, 1 unchanged,",
+        "skipped 1: HTTP status 404",
+        "skipped 1: content type image/png",
+        "skipped 1: not UTF-8",
+        // wget's own log and arguments, as resource records at metadata:// URLs.
+        "skipped 2: a URL the registry does not take",
+        "skipped 1: metadata record",
+    ] {
+        assert!(report.contains(line), "{line}: {report}");
+    }
+
+    let client = reqwest::blocking::Client::new();
+    let versions = |path: &str| -> Vec<String> {
+        let url = format!("{origin}{path}");
+        let id = provenance::domain::StatementId::for_url(&SourceUrl::parse("u", &url).unwrap());
+        let list: serde_json::Value = client
+            .get(format!("{address}/v1/statements/{id}/versions"))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        list["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path}: {list}"))
+            .iter()
+            .map(|version| {
+                let n = &version["version"];
+                client
+                    .get(format!("{address}/v1/statements/{id}/versions/{n}/content"))
+                    .send()
+                    .unwrap()
+                    .text()
+                    .unwrap()
+            })
+            .collect()
+    };
+    assert_eq!(
+        versions("/a"),
+        [
+            "<html><body><p>First wording.</p></body></html>",
+            "<html><body><p>Second wording.</p></body></html>"
+        ]
+    );
+    assert_eq!(versions("/b"), ["Plain statement."]);
+    assert_eq!(versions("/x").len(), 1, "xhtml is ingested as HTML");
+    assert_eq!(
+        versions("/w"),
+        ["<html><body><p>Fetched by wget.</p></body></html>"]
+    );
+
+    let again = import_warc(&address, &writer, &files);
+    assert!(again.contains(": 0 versions created, 0 unchanged"), "{again}");
+    assert!(again.contains("skipped 6: already in the registry"), "{again}");
+    service.kill().unwrap();
+    service.wait().unwrap();
+}

@@ -1,5 +1,5 @@
 //! What web archives speak, as pure code: SURT keys ([`surt`]), Wayback timestamps and
-//! Memento dates ([`timestamp`]), WARC records ([`warc`]); and the registry's WARC export
+//! Memento dates ([`timestamp`]), WARC records written ([`warc`]) and read ([`warc_read`]); and the registry's WARC export
 //! ([`export`]), which reads through the store chunk by chunk. The HTTP handlers that use
 //! them are in `crate::api`.
 
@@ -8,3 +8,4 @@ pub mod memento;
 pub mod surt;
 pub mod timestamp;
 pub mod warc;
+pub mod warc_read;
