@@ -34,7 +34,7 @@ const FILENAME: &str = "provenance-export.warc.gz";
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The WARC file, gzipped record by record.",
-         content_type = "application/gzip", body = Vec<u8>),
+         content_type = "application/gzip", body = String),
         (status = 401, response = UnauthorizedProblem),
         (status = 403, response = ForbiddenProblem),
         (status = 429, response = RateLimitedProblem),
