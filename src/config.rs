@@ -24,13 +24,18 @@ pub enum Command {
     /// Check a stopped data folder: re-hash all content, check every index and the journal.
     /// Exits non-zero when anything is inconsistent.
     Fsck(DataDir),
-    /// Write the whole registry (statements and versions with content) as JSON Lines.
+    /// Write the whole registry (statements and versions with content) as JSON Lines (the
+    /// backup `import` reads), or as a WARC/1.1 file for web-archive tools.
     Export {
         #[command(flatten)]
         data: DataDir,
         /// File to write; standard output when absent.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// `jsonl`: the backup format; `warc`: gzipped WARC/1.1 (a record per gzip member), each
+        /// version's exact bytes with its proof bundle.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
     },
     /// Check a copy of a statement: ask a registry what it says of it (POST /v1/verify), then
     /// verify every match's proof bundle with the log's key. Exit code: 0 found and every proof
@@ -74,6 +79,21 @@ pub enum Command {
         #[command(flatten)]
         target: KeysTarget,
     },
+    /// Ingest the captures of WARC files into a running registry (POST /v1/statements/batch), in
+    /// capture-date order: HTTP 2xx `response` and `resource` records of text/html,
+    /// application/xhtml+xml, text/plain or text/markdown; others are skipped and counted.
+    /// Importing a file again creates nothing.
+    ImportWarc {
+        /// WARC files, gzipped (.warc.gz) or not.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The registry's address.
+        #[arg(long, env = "PROVENANCE_SERVER", default_value = "http://127.0.0.1:8080")]
+        server: String,
+        /// A writer (or admin) key.
+        #[arg(long, env = "PROVENANCE_API_KEY")]
+        key: String,
+    },
     /// Load an export into a new, empty data folder, verifying every hash and version.
     Import {
         #[command(flatten)]
@@ -81,6 +101,15 @@ pub enum Command {
         /// The export file; `-` for standard input.
         input: PathBuf,
     },
+}
+
+/// The formats of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// JSON Lines, `provenance-export/1`: what `import` loads.
+    Jsonl,
+    /// Gzipped WARC/1.1.
+    Warc,
 }
 
 /// What `keys` does.

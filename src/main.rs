@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::Parser;
 use provenance::cli;
-use provenance::config::{Cli, Command};
+use provenance::config::{Cli, Command, ExportFormat};
 use provenance::startup::Application;
 use std::io::{BufReader, IsTerminal, Write};
 use std::process::ExitCode;
@@ -47,14 +47,24 @@ async fn run(command: Command) -> anyhow::Result<u8> {
                 return Ok(1);
             }
         }
-        Command::Export { data, output } => {
-            let count = match output {
-                Some(path) => {
-                    let file = std::fs::File::create(&path)
-                        .with_context(|| format!("cannot create {}", path.display()))?;
-                    cli::export(&data.data_dir, &data.log, &mut std::io::BufWriter::new(file))?
+        Command::Export { data, output, format } => {
+            let mut out: Box<dyn Write> = match &output {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("cannot create {}", path.display()))?,
+                ),
+                None => Box::new(stdout),
+            };
+            let mut out = std::io::BufWriter::new(&mut out);
+            let count = match format {
+                ExportFormat::Jsonl => cli::export(&data.data_dir, &data.log, &mut out)?,
+                ExportFormat::Warc => {
+                    let filename = output
+                        .as_deref()
+                        .and_then(|path| path.file_name())
+                        .map(|name| name.to_string_lossy());
+                    cli::export_warc(&data.data_dir, &data.log, filename.as_deref(), &mut out)?
                 }
-                None => cli::export(&data.data_dir, &data.log, &mut std::io::BufWriter::new(stdout))?,
             };
             eprintln!("exported {count} versions");
         }
@@ -78,6 +88,11 @@ async fn run(command: Command) -> anyhow::Result<u8> {
             return Ok(cli::verify_bundle(&bundle, &key, content.as_deref(), &mut stdout)?.exit_code());
         }
         Command::Keys { action, target } => cli::keys(&action, &target, &mut stdout).await?,
+        Command::ImportWarc { files, server, key } => {
+            cli::import_warc(&files, &server, &key)
+                .await?
+                .write_text(&mut stdout)?;
+        }
         Command::Import { data, input } => {
             let count = if input.as_os_str() == "-" {
                 cli::import(&data.data_dir, &data.log, std::io::stdin().lock())?

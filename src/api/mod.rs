@@ -6,6 +6,7 @@ mod batch;
 mod body;
 mod canonical;
 mod diff;
+mod export;
 mod extract;
 mod feeds;
 mod hashes;
@@ -89,6 +90,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         feeds::withdrawn_feed,
         health::healthz,
         memento::memento,
+        export::export_warc,
     ),
     modifiers(&BearerScheme, &AtLeastOneField),
     components(
@@ -115,7 +117,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         (name = "watches", description = "Watched sources: fetched on a schedule, every change ingested, every fetch observed"),
         (name = "feeds", description = "Atom 1.0 feeds: new versions, one statement's versions, withdrawn statements"),
         (name = "health", description = "Service status"),
-        (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme"),
+        (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme; the registry as a WARC file"),
     )
 )]
 pub struct ApiDoc;
@@ -191,6 +193,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(feeds::withdrawn_feed)
         .service(health::healthz)
         .service(memento::memento)
+        .service(export::export_warc)
         .service(web::resource("/openapi.json").get(serve_openapi))
         .service(
             SwaggerUi::new("/docs/{_:.*}")

@@ -1,6 +1,11 @@
-//! What web archives speak, as pure code: SURT keys ([`surt`]) and Wayback timestamps and
-//! Memento dates ([`timestamp`]). The HTTP handlers that use them are in `crate::api`.
+//! What web archives speak, as pure code: SURT keys ([`surt`]), Wayback timestamps and
+//! Memento dates ([`timestamp`]), WARC records written ([`warc`]) and read ([`warc_read`]); and the registry's WARC export
+//! ([`export`]), which reads through the store chunk by chunk. The HTTP handlers that use
+//! them are in `crate::api`.
 
+pub mod export;
 pub mod memento;
 pub mod surt;
 pub mod timestamp;
+pub mod warc;
+pub mod warc_read;

@@ -36,7 +36,7 @@ struct Line {
 }
 
 /// A progress bar on a terminal's stderr, nothing when stderr is piped.
-fn progress(total: u64, verb: &str) -> ProgressBar {
+pub(super) fn progress(total: u64, verb: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template(&format!("{verb} {{bar:40}} {{pos}}/{{len}} versions ({{eta}})"))
@@ -47,9 +47,7 @@ fn progress(total: u64, verb: &str) -> ProgressBar {
 
 /// Writes every version of the store in `data_dir` to `out`; returns how many.
 pub fn export(data_dir: &Path, log: &LogSettings, out: &mut impl Write) -> anyhow::Result<u64> {
-    anyhow::ensure!(data_dir.is_dir(), "{} is not a data folder", data_dir.display());
-    let store = open_store(data_dir, log, KeyUse::MustExist)
-        .map_err(|error| explain_in_use(error, super::STOP_FIRST))?;
+    let store = open_stopped(data_dir, log)?;
     let total = store.log_size()?;
     let header = Header {
         format: EXPORT_FORMAT.to_owned(),
@@ -72,6 +70,12 @@ pub fn export(data_dir: &Path, log: &LogSettings, out: &mut impl Write) -> anyho
     out.flush()?;
     anyhow::ensure!(written == total, "the store changed during the export");
     Ok(written)
+}
+
+/// Opens the existing data folder `data_dir` of a stopped service.
+pub(super) fn open_stopped(data_dir: &Path, log: &LogSettings) -> anyhow::Result<crate::store::Store> {
+    anyhow::ensure!(data_dir.is_dir(), "{} is not a data folder", data_dir.display());
+    open_store(data_dir, log, KeyUse::MustExist).map_err(|error| explain_in_use(error, super::STOP_FIRST))
 }
 
 /// Loads an export from `input` into `data_dir`, which must not exist yet or be empty; returns

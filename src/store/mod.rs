@@ -586,13 +586,35 @@ impl Store {
 
     /// Every version in commit order with its content, re-hashed: the export.
     pub fn journal(&self) -> impl Iterator<Item = Result<(Version, Vec<u8>), StoreError>> + '_ {
-        self.tree.scan_prefix([keys::JOURNAL]).map(move |entry| {
-            let (_, value) = entry?;
-            let (id, n) = keys::trailing_version(&value)
-                .ok_or_else(|| StoreError::Corrupt("malformed journal entry".to_owned()))?;
-            self.content(&id, n)?
-                .ok_or_else(|| StoreError::Corrupt(format!("journal names missing version {id} v{n}")))
-        })
+        self.tree
+            .scan_prefix([keys::JOURNAL])
+            .map(move |entry| self.journal_version(&entry?.1))
+    }
+
+    /// The version (with its content) a journal entry's value names.
+    fn journal_version(&self, value: &[u8]) -> Result<(Version, Vec<u8>), StoreError> {
+        let (id, n) = keys::trailing_version(value)
+            .ok_or_else(|| StoreError::Corrupt("malformed journal entry".to_owned()))?;
+        self.content(&id, n)?
+            .ok_or_else(|| StoreError::Corrupt(format!("journal names missing version {id} v{n}")))
+    }
+
+    /// Up to `limit` versions with their content, in commit order from journal position
+    /// `start` on, but none at or past `end`: a bounded chunk of an export.
+    pub fn journal_range(
+        &self,
+        start: u64,
+        end: u64,
+        limit: usize,
+    ) -> Result<Vec<(Version, Vec<u8>)>, StoreError> {
+        if start >= end {
+            return Ok(Vec::new());
+        }
+        self.tree
+            .range(keys::journal(start)..keys::journal(end))
+            .take(limit)
+            .map(|entry| self.journal_version(&entry?.1))
+            .collect()
     }
 
     /// Adds a version read from an export: [`Store::import_all`] of one.
@@ -835,7 +857,18 @@ impl Store {
     /// checkpoint (read and verified once).
     pub fn proof_bundles(&self, versions: Vec<Version>) -> Result<Vec<VersionProof>, StoreError> {
         let (checkpoint, parsed) = self.latest_checkpoint()?;
-        let tree_size = parsed.size;
+        self.proof_bundles_against(&checkpoint, parsed.size, versions)
+    }
+
+    /// The proof bundles of `versions` (each in the first `tree_size` entries) against the
+    /// signed checkpoint `checkpoint` of `tree_size` entries, which may be older than the
+    /// latest: what an export that began at that checkpoint writes.
+    pub fn proof_bundles_against(
+        &self,
+        checkpoint: &str,
+        tree_size: u64,
+        versions: Vec<Version>,
+    ) -> Result<Vec<VersionProof>, StoreError> {
         versions
             .into_iter()
             .map(|version| {
@@ -856,7 +889,7 @@ impl Store {
                     leaf,
                     tree_size,
                     inclusion_proof,
-                    checkpoint: checkpoint.clone(),
+                    checkpoint: checkpoint.to_owned(),
                 })
             })
             .collect()
