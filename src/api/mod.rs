@@ -5,6 +5,7 @@ pub mod access;
 mod batch;
 mod body;
 mod canonical;
+mod cdx;
 mod diff;
 mod extract;
 mod hashes;
@@ -84,6 +85,9 @@ offending field. Writes are acknowledged only once durable on disk.",
         watches::list_observations,
         health::healthz,
         memento::memento,
+        cdx::cdx_pywb,
+        cdx::cdx_wayback,
+        cdx::wayback_available,
     ),
     modifiers(&BearerScheme, &AtLeastOneField),
     components(
@@ -109,7 +113,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         (name = "keys", description = "API keys (admin keys only)"),
         (name = "watches", description = "Watched sources: fetched on a schedule, every change ingested, every fetch observed"),
         (name = "health", description = "Service status"),
-        (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme"),
+        (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme, the CDX server API (Wayback and pywb) and the Wayback availability API"),
     )
 )]
 pub struct ApiDoc;
@@ -182,6 +186,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(watches::list_observations)
         .service(health::healthz)
         .service(memento::memento)
+        .service(cdx::cdx_pywb)
+        .service(cdx::cdx_wayback)
+        .service(cdx::wayback_available)
         .service(web::resource("/openapi.json").get(serve_openapi))
         .service(
             SwaggerUi::new("/docs/{_:.*}")
