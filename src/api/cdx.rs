@@ -18,32 +18,40 @@ use crate::store::Store;
 
 /// The parameters of a CDX query, as the Wayback CDX server and pywb name them (read from the
 /// query string by [`CdxQuery::parse`], since `filter` may repeat; this type documents them).
+/// A parameter sent empty is one not sent, as in pywb.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // It documents the parameters; the handlers read the query's pairs.
 pub struct CdxParams {
     /// The URL, with or without its scheme. Without `matchType`, `*.example.org` asks for the
-    /// domain and `example.org/news/*` for the prefix.
-    #[param(min_length = 1, max_length = 2048, example = "example.org/news/*")]
+    /// domain and `example.org/news/*` for the prefix. Without a scheme, the host must be a
+    /// name with a dot (`http://192.0.2.1/` needs its scheme). The pattern shows the usual forms.
+    #[param(
+        min_length = 1,
+        max_length = 2000,
+        example = "example.org/news/*",
+        pattern = r"^(?:[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*|(?:\*\.)?[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)(?::[1-9][0-9]{0,3})?(?:[/?][^*]*)?\*?$"
+    )]
     url: String,
     /// `exact` (the default), `prefix`, `host` or `domain`, matched by SURT key.
     #[serde(rename = "matchType")]
-    #[param(rename = "matchType", pattern = "^(exact|prefix|host|domain)$")]
+    #[param(rename = "matchType", pattern = "^(exact|prefix|host|domain)?$")]
     match_type: Option<String>,
     /// Earliest timestamp (1 to 14 digits, `YYYYMMDDhhmmss`; padded as pywb pads them), included.
-    #[param(pattern = "^[0-9]{1,14}$")]
+    #[param(pattern = "^[0-9]{0,14}$")]
     from: Option<String>,
     /// Latest timestamp (1 to 14 digits; a partial one means the end of its period), included.
-    #[param(pattern = "^[0-9]{1,14}$")]
+    #[param(pattern = "^[0-9]{0,14}$")]
     to: Option<String>,
     /// The most rows (at most 10,000, which is also the default); negative: the last N.
     #[param(value_type = Option<i64>)]
     limit: Option<String>,
-    /// `reverse` (latest first) or `closest` (with `closest`, for an exact URL).
-    #[param(pattern = "^(reverse|closest)$")]
+    /// `reverse` (latest first) or `closest` (the order when `closest` is given; without it,
+    /// the index order, as in pywb).
+    #[param(pattern = "^(reverse|closest)?$")]
     sort: Option<String>,
     /// Order by distance in time from this timestamp (1 to 14 digits); an exact URL only.
-    #[param(pattern = "^[0-9]{1,14}$")]
+    #[param(pattern = "^[0-9]{0,14}$")]
     closest: Option<String>,
     /// `[!][~]field:regex`, repeatable (all must hold): the regex matches the whole field, or
     /// with `~` anywhere in it; `!` inverts. Regexes are RE2-like (no look-around or
@@ -56,13 +64,13 @@ pub struct CdxParams {
     /// `statuscode`, `digest`, `length` (the default seven), `statement_id`, `version`,
     /// `sha256`; pywb's `url`, `mime` and `status` are read too.
     #[param(
-        pattern = "^(urlkey|timestamp|original|url|mimetype|mime|statuscode|status|digest|length|statement_id|version|sha256)(,(urlkey|timestamp|original|url|mimetype|mime|statuscode|status|digest|length|statement_id|version|sha256))*$"
+        pattern = "^((urlkey|timestamp|original|url|mimetype|mime|statuscode|status|digest|length|statement_id|version|sha256)(,(urlkey|timestamp|original|url|mimetype|mime|statuscode|status|digest|length|statement_id|version|sha256))*)?$"
     )]
     fl: Option<String>,
     /// `text` (the default: space-separated lines) or `json`: on `/cdx` one JSON object per
     /// line (pywb), on `/cdx/search/cdx` an array of arrays whose first is the field names
     /// (the Wayback Machine).
-    #[param(pattern = "^(text|json)$")]
+    #[param(pattern = "^(text|json)?$")]
     output: Option<String>,
     /// `true`: after the rows, when there may be more, the key to resume after (text: an empty
     /// line then the key; NDJSON: a last `{"resumeKey": …}`; arrays: `[]` then `[key]`).
@@ -72,7 +80,7 @@ pub struct CdxParams {
     /// A key given by `showResumeKey`: the rows after it, for the same query. Valid while new
     /// versions arrive and across restarts.
     #[serde(rename = "resumeKey")]
-    #[param(rename = "resumeKey", pattern = "^[A-Za-z0-9_-]{46,}$")]
+    #[param(rename = "resumeKey", pattern = "^([A-Za-z0-9_-]{46,})?$")]
     resume_key: Option<String>,
 }
 
@@ -149,10 +157,16 @@ async fn search(
 #[into_params(parameter_in = Query)]
 pub struct AvailableParams {
     /// The URL, with or without its scheme (matched by SURT key, as an exact CDX query).
-    #[param(min_length = 1, max_length = 2048, example = "example.org/news/1")]
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 2000,
+        example = "example.org/news/1",
+        pattern = r"^(?:[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*|[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)(?::[1-9][0-9]{0,3})?(?:[/?].*)?$"
+    )]
     url: Option<String>,
     /// The time wanted (1 to 14 digits, `YYYYMMDDhhmmss`); the latest version when absent.
-    #[param(pattern = "^[0-9]{1,14}$")]
+    #[param(pattern = "^[0-9]{0,14}$")]
     timestamp: Option<String>,
 }
 
@@ -185,12 +199,14 @@ pub async fn wayback_available(
     let query = query.into_inner();
     let url = query
         .url
+        .filter(|url| !url.is_empty())
         .ok_or_else(|| ApiError::bad_request("url", "is required"))?;
+    let timestamp = query.timestamp.filter(|timestamp| !timestamp.is_empty());
     let mut pairs = vec![
         ("url".to_owned(), url.clone()),
         ("limit".to_owned(), "-1".to_owned()),
     ];
-    if let Some(timestamp) = &query.timestamp {
+    if let Some(timestamp) = &timestamp {
         parse_timestamp("timestamp", timestamp, Pad::Down).map_err(ApiError::BadRequest)?;
         pairs = vec![
             ("url".to_owned(), url.clone()),
@@ -217,7 +233,7 @@ pub async fn wayback_available(
         None => json!({}),
     };
     let mut body = json!({ "url": url, "archived_snapshots": snapshots });
-    if let Some(timestamp) = query.timestamp {
+    if let Some(timestamp) = timestamp {
         body["timestamp"] = json!(timestamp);
     }
     Ok(HttpResponse::Ok().json(body))

@@ -15,8 +15,10 @@
 //!   regex from the start.)
 //! - Rows come in index order (SURT, then timestamp, then statement id and version);
 //!   `sort=reverse` the other way; `closest=TIMESTAMP` (with or without `sort=closest`, for an
-//!   exact URL) by distance in time from it, the earlier first on a tie. `limit=N` keeps the
+//!   exact URL) by distance in time from it, the earlier first on a tie (`sort=closest` without
+//!   a time is the index order, as in pywb). `limit=N` keeps the
 //!   first N, `limit=-N` the last N (in the same order).
+//! - A parameter given empty (`closest=`) is not given, as in pywb.
 //! - `showResumeKey=true` adds the position after which the next page starts; the next
 //!   request sends it as `resumeKey` with the same query. It is a position in the index, not a
 //!   count: rows added meanwhile never shift a page, and it stays valid across restarts.
@@ -25,17 +27,22 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use regex::{Regex, RegexBuilder};
-use serde_json::{Map, Value};
 
 use super::memento::candidate_urls;
 use super::surt::Surt;
 use super::timestamp::{parse_timestamp, timestamp14, Pad};
 use crate::domain::{FieldError, SourceUrl, StatementId, Version, VersionNo};
 
+mod answer;
+
+pub use answer::{render, select, Bounds, Direction, Selection};
+
 /// The most rows one response holds; a longer answer is paged with resume keys.
 pub const MAX_ROWS: usize = 10_000;
 /// The most index entries one request reads (rows that filters drop count too).
 pub const SCAN_BUDGET: usize = 100_000;
+/// The longest `url`.
+const MAX_URL_CHARS: usize = 2_000;
 /// The most filters one request may carry, and the longest regex.
 const MAX_FILTERS: usize = 16;
 const MAX_PATTERN: usize = 1_000;
@@ -334,8 +341,13 @@ impl CdxQuery {
     /// Parses the query parameters (in order; `filter` may repeat). Unknown parameters are
     /// ignored, as the Wayback CDX server ignores them.
     pub fn parse(pairs: &[(String, String)], dialect: Dialect) -> Result<Self, FieldError> {
+        // An empty value is no value, as pywb reads them (its remote CDX client sends
+        // `closest=` when it has no time).
         let one = |name: &str| -> Result<Option<&str>, FieldError> {
-            let mut values = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+            let mut values = pairs
+                .iter()
+                .filter(|(k, v)| k == name && !v.is_empty())
+                .map(|(_, v)| v.as_str());
             let first = values.next();
             if values.next().is_some() {
                 return Err(FieldError::new(name, "is given more than once"));
@@ -343,6 +355,9 @@ impl CdxQuery {
             Ok(first)
         };
         let url = one("url")?.ok_or_else(|| FieldError::new("url", "is required"))?;
+        if url.chars().count() > MAX_URL_CHARS {
+            return Err(FieldError::new("url", "must be at most 2,000 characters"));
+        }
         let (url, match_type) = match one("matchType")? {
             Some(raw) => (url, MatchType::parse(raw)?),
             None => match (url.strip_prefix("*."), url.strip_suffix('*')) {
@@ -361,10 +376,8 @@ impl CdxQuery {
             .transpose()?;
         let order = match (one("sort")?, closest) {
             (None | Some("closest"), Some(at)) => Order::Closest(at),
-            (Some("closest"), None) => {
-                return Err(FieldError::new("closest", "is required with sort=closest"))
-            }
-            (None | Some("default" | "regular"), None) => Order::Forward,
+            // pywb's too: `sort=closest` without a time is the index order.
+            (None | Some("closest" | "default" | "regular"), None) => Order::Forward,
             (Some("reverse"), None) => Order::Reverse,
             (Some("reverse"), Some(_)) => {
                 return Err(FieldError::new("sort", "cannot be reverse when closest is given"))
@@ -398,10 +411,10 @@ impl CdxQuery {
             return Err(FieldError::new("filter", "is given more than 16 times"));
         }
         let fields = match one("fl")? {
-            None | Some("") => Field::DEFAULT.to_vec(),
+            None => Field::DEFAULT.to_vec(),
             Some(list) => list
                 .split(',')
-                .map(|name| Field::parse("fl", name.trim()))
+                .map(|name| Field::parse("fl", name))
                 .collect::<Result<_, _>>()?,
         };
         let output = match (one("output")?, dialect) {
@@ -416,7 +429,6 @@ impl CdxQuery {
             Some(_) => return Err(FieldError::new("showResumeKey", "must be true or false")),
         };
         let resume_key = one("resumeKey")?
-            .filter(|raw| !raw.is_empty())
             .map(|raw| Position::parse_resume_key("resumeKey", raw))
             .transpose()?;
         if let Some(position) = &resume_key {
@@ -511,12 +523,21 @@ fn next_string(s: &str) -> String {
     chars.into_iter().collect()
 }
 
-/// The SURT key of a query's URL, with or without its scheme.
+/// The SURT key of a query's URL, with or without its scheme (then tried as `https`, then
+/// `http`, as Wayback reads `example.org/a`).
 fn query_surt(url: &str) -> Result<String, FieldError> {
     let candidates = candidate_urls(url);
+    let host = url.split(['/', '?', ':']).next().unwrap_or_default();
+    // Without a scheme, only what is plainly a host name (`null`, `0.5` are not).
+    if candidates.len() > 1 && !(host.contains('.') && host.starts_with(|c: char| c.is_ascii_alphabetic())) {
+        return Err(FieldError::new(
+            "url",
+            "without its scheme must start with a host name such as example.org",
+        ));
+    }
     let mut first_error = None;
-    for candidate in &candidates {
-        match SourceUrl::parse("url", candidate) {
+    for candidate in candidates {
+        match SourceUrl::parse("url", &candidate) {
             Ok(parsed) => return Ok(Surt::of(&parsed).as_str().to_owned()),
             Err(error) => {
                 first_error.get_or_insert(error);
@@ -534,238 +555,6 @@ fn pad(field: &str, raw: &str, pad: Pad) -> Result<String, FieldError> {
         Pad::Up => "29991231235959",
     };
     Ok(format!("{raw}{}", &padding[raw.len()..]))
-}
-
-/// Which way an index range is walked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Forward,
-    Backward,
-}
-
-/// A range of positions in their byte form: `lower <= position < upper`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bounds {
-    pub lower: Vec<u8>,
-    pub upper: Vec<u8>,
-}
-
-/// What a query selected: its rows, and the position to resume after when there may be more.
-#[derive(Debug, Default)]
-pub struct Selection {
-    pub rows: Vec<Row>,
-    pub resume: Option<Position>,
-}
-
-/// Runs `query` over an index that `open` walks: it yields the rows within the bounds, in the
-/// direction asked, in position order. At most `query.limit` rows are kept and
-/// [`SCAN_BUDGET`] entries read.
-pub fn select<E, I>(query: &CdxQuery, mut open: impl FnMut(Bounds, Direction) -> I) -> Result<Selection, E>
-where
-    I: Iterator<Item = Result<Row, E>>,
-{
-    let mut bounds = Bounds {
-        lower: query.start.as_bytes().to_vec(),
-        upper: query.end.as_bytes().to_vec(),
-    };
-    if let Some(surt) = &query.exact {
-        // One SURT: its positions sort by timestamp, so `from` and `to` narrow the walk.
-        let at = |ts: &str| [surt.as_bytes(), &[0], ts.as_bytes()].concat();
-        bounds.lower = at(query.from.as_deref().unwrap_or(""));
-        bounds.upper = match &query.to {
-            Some(to) => next_bytes(at(to)),
-            None => [surt.as_bytes(), &[1]].concat(),
-        };
-    }
-    if let Order::Closest(at) = query.order {
-        return closest(query, bounds, at, open);
-    }
-    let backward = (query.order == Order::Reverse) != query.last;
-    if let Some(position) = &query.resume_key {
-        let key = position.to_bytes();
-        if backward {
-            bounds.upper = bounds.upper.min(key);
-        } else {
-            bounds.lower = bounds.lower.max([key.as_slice(), &[0]].concat());
-        }
-    }
-    let direction = if backward {
-        Direction::Backward
-    } else {
-        Direction::Forward
-    };
-    let mut selection = Selection::default();
-    if query.limit == 0 || bounds.lower >= bounds.upper {
-        return Ok(selection);
-    }
-    let mut walk = open(bounds, direction).peekable();
-    let mut scanned = 0;
-    while let Some(row) = walk.next() {
-        let row = row?;
-        scanned += 1;
-        let full = if query.keeps(&row) {
-            selection.rows.push(row.clone());
-            selection.rows.len() >= query.limit
-        } else {
-            false
-        };
-        if full || scanned >= SCAN_BUDGET {
-            if walk.peek().is_some() {
-                selection.resume = Some(row.position);
-            }
-            break;
-        }
-    }
-    if query.last {
-        selection.rows.reverse();
-    }
-    Ok(selection)
-}
-
-/// The least byte string after every string that starts with `key`, whose last byte is an
-/// ASCII digit.
-fn next_bytes(mut key: Vec<u8>) -> Vec<u8> {
-    if let Some(last) = key.last_mut() {
-        *last += 1;
-    }
-    key
-}
-
-/// The rows of one SURT nearest to `at`: a walk back from it and one forward, merged by
-/// distance (O(limit) reads, not the whole range).
-fn closest<E, I>(
-    query: &CdxQuery,
-    bounds: Bounds,
-    at: DateTime<Utc>,
-    mut open: impl FnMut(Bounds, Direction) -> I,
-) -> Result<Selection, E>
-where
-    I: Iterator<Item = Result<Row, E>>,
-{
-    let surt = query.exact.as_deref().unwrap_or_default();
-    let pivot = [surt.as_bytes(), &[0], timestamp14(at).as_bytes()].concat();
-    let pivot = pivot.clamp(bounds.lower.clone(), bounds.upper.clone());
-    let mut before = open(
-        Bounds {
-            lower: bounds.lower.clone(),
-            upper: pivot.clone(),
-        },
-        Direction::Backward,
-    );
-    let mut after = open(
-        Bounds {
-            lower: pivot,
-            upper: bounds.upper,
-        },
-        Direction::Forward,
-    )
-    .peekable();
-    // The rows before `at` come latest first; those of one second are put back in index order.
-    let mut group: Vec<Row> = Vec::new();
-    let mut pending: Option<Row> = None;
-    let mut selection = Selection::default();
-    let distance = |row: &Row| (row_time(row) - at).num_seconds().abs();
-    let mut scanned = 0;
-    while selection.rows.len() < query.limit && scanned < SCAN_BUDGET {
-        if group.is_empty() {
-            let mut next = match pending.take() {
-                Some(row) => Some(row),
-                None => before.next().transpose()?,
-            };
-            while let Some(row) = next {
-                if group
-                    .first()
-                    .is_some_and(|first| first.position.timestamp != row.position.timestamp)
-                {
-                    pending = Some(row);
-                    break;
-                }
-                scanned += 1;
-                group.push(row);
-                next = before.next().transpose()?;
-            }
-        }
-        let take_before = match (group.last(), after.peek()) {
-            (None, None) => break,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (Some(earlier), Some(Ok(later))) => distance(earlier) <= distance(later),
-            (Some(_), Some(Err(_))) => false,
-        };
-        let row = if take_before {
-            group.pop()
-        } else {
-            scanned += 1;
-            after.next().transpose()?
-        };
-        if let Some(row) = row.filter(|row| query.keeps(row)) {
-            selection.rows.push(row);
-        }
-    }
-    Ok(selection)
-}
-
-fn row_time(row: &Row) -> DateTime<Utc> {
-    parse_timestamp("timestamp", &row.position.timestamp, Pad::Down).unwrap_or_default()
-}
-
-/// The body of an answer and its content type.
-pub fn render(query: &CdxQuery, selection: &Selection) -> (&'static str, String) {
-    let resume = selection
-        .resume
-        .as_ref()
-        .filter(|_| query.show_resume_key)
-        .map(Position::resume_key);
-    let fields = &query.fields;
-    match query.output {
-        Output::Text => {
-            let mut body = String::new();
-            for row in &selection.rows {
-                let values: Vec<String> = fields.iter().map(|f| row.value(*f)).collect();
-                body.push_str(&values.join(" "));
-                body.push('\n');
-            }
-            if let Some(key) = resume {
-                body.push('\n');
-                body.push_str(&key);
-                body.push('\n');
-            }
-            ("text/plain; charset=utf-8", body)
-        }
-        Output::Lines => {
-            let mut body = String::new();
-            for row in &selection.rows {
-                let object: Map<String, Value> = fields
-                    .iter()
-                    .map(|f| (f.pywb_name().to_owned(), Value::String(row.value(*f))))
-                    .collect();
-                body.push_str(&Value::Object(object).to_string());
-                body.push('\n');
-            }
-            if let Some(key) = resume {
-                body.push_str(&serde_json::json!({ "resumeKey": key }).to_string());
-                body.push('\n');
-            }
-            ("text/x-ndjson", body)
-        }
-        Output::Arrays => {
-            let mut rows: Vec<Value> = Vec::new();
-            if !selection.rows.is_empty() {
-                rows.push(fields.iter().map(|f| f.name()).collect());
-                rows.extend(
-                    selection
-                        .rows
-                        .iter()
-                        .map(|row| fields.iter().map(|f| row.value(*f)).collect()),
-                );
-            }
-            if let Some(key) = resume {
-                rows.push(Value::Array(Vec::new()));
-                rows.push(Value::Array(vec![Value::String(key)]));
-            }
-            ("application/json", Value::Array(rows).to_string())
-        }
-    }
 }
 
 #[cfg(test)]
@@ -825,7 +614,7 @@ mod tests {
         assert_eq!(q.from.as_deref(), Some("20190101000000"));
         assert_eq!(q.to.as_deref(), Some("20190631235959"));
         assert_eq!(query("url=example.com&from=2019x").unwrap_err().field, "from");
-        assert_eq!(query("url=example.com&to=").unwrap_err().field, "to");
+        assert_eq!(query("url=example.com&to=&closest=").unwrap().to, None);
     }
 
     fn row(surt: &str, ts: &str, original: &str, mimetype: &str) -> Row {
@@ -886,7 +675,6 @@ mod tests {
             ("url=example.org&matchType=all", "matchType"),
             ("url=example.org&limit=ten", "limit"),
             ("url=example.org&sort=up", "sort"),
-            ("url=example.org&sort=closest", "closest"),
             ("url=example.org&closest=2020&limit=-1", "limit"),
             ("url=example.org/*&closest=2020", "closest"),
             ("url=example.org&fl=urlkey,nosuch", "fl"),
@@ -895,6 +683,8 @@ mod tests {
             ("url=example.org&resumeKey=%%%", "resumeKey"),
             ("url=example.org&url=example.com", "url"),
             ("url=ftp://example.org/", "url"),
+            ("url=https://", "url"),
+            ("url=null", "url"),
         ] {
             assert_eq!(query(raw).unwrap_err().field, field, "{raw}");
         }
