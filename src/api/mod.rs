@@ -5,6 +5,7 @@ pub mod access;
 mod batch;
 mod body;
 mod canonical;
+mod cdx;
 mod diff;
 mod export;
 mod extract;
@@ -91,6 +92,9 @@ offending field. Writes are acknowledged only once durable on disk.",
         health::healthz,
         memento::memento,
         export::export_warc,
+        cdx::cdx_pywb,
+        cdx::cdx_wayback,
+        cdx::wayback_available,
     ),
     modifiers(&BearerScheme, &AtLeastOneField),
     components(
@@ -117,7 +121,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         (name = "watches", description = "Watched sources: fetched on a schedule, every change ingested, every fetch observed"),
         (name = "feeds", description = "Atom 1.0 feeds: new versions, one statement's versions, withdrawn statements"),
         (name = "health", description = "Service status"),
-        (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme; the registry as a WARC file"),
+        (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme, the CDX server API (Wayback and pywb), the Wayback availability API, and the registry as a WARC file"),
     )
 )]
 pub struct ApiDoc;
@@ -194,6 +198,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(health::healthz)
         .service(memento::memento)
         .service(export::export_warc)
+        .service(cdx::cdx_pywb)
+        .service(cdx::cdx_wayback)
+        .service(cdx::wayback_available)
         .service(web::resource("/openapi.json").get(serve_openapi))
         .service(
             SwaggerUi::new("/docs/{_:.*}")

@@ -20,6 +20,7 @@
 //! | `N` ‖ key name | key id of the key of that name |
 //! | `U` ‖ key id (16 hex) | the key's last use (codec, RFC 3339 time): a hint, kept apart from the record |
 //! | `h` ‖ sha1(20) ‖ id(16) ‖ version(u32 BE) | empty: the SHA-1 index (web archives' digest), one entry per version |
+//! | `u` ‖ SURT ‖ 0x00 ‖ timestamp(14 digits) ‖ id(16) ‖ version(u32 BE) | empty: the CDX index, one entry per version ([`crate::archive::cdx::Position`]) |
 //! | `W` ‖ watch id(8) | a watched source and its schedule (codec; see [`super::watches`]) |
 //! | `Y` ‖ key name ‖ 0x00 ‖ watch id(8) | empty: the watches of each key |
 //! | `O` ‖ id(16) ‖ sequence(u64 BE) | one observation of a watched source (codec), in recording order |
@@ -54,6 +55,7 @@ pub const API_KEY: u8 = b'A';
 pub const API_KEY_NAME: u8 = b'N';
 pub const API_KEY_LAST_USE: u8 = b'U';
 pub const SHA1: u8 = b'h';
+pub const CDX: u8 = b'u';
 pub const WATCH: u8 = b'W';
 pub const WATCH_OWNER: u8 = b'Y';
 pub const OBSERVATION: u8 = b'O';
@@ -95,6 +97,16 @@ pub fn sha1_prefix(sha1: &Sha1) -> Vec<u8> {
 
 pub fn sha1_entry(sha1: &Sha1, id: &StatementId, n: VersionNo) -> Vec<u8> {
     key(&[&sha1_prefix(sha1), id.as_bytes(), &n.to_be_bytes()])
+}
+
+/// The `u` entry of the version at `position` (its byte form).
+pub fn cdx_entry(position: &[u8]) -> Vec<u8> {
+    key(&[&[CDX], position])
+}
+
+/// The position (byte form) a `u` key holds.
+pub fn cdx_position(key: &[u8]) -> Option<&[u8]> {
+    key.strip_prefix(&[CDX])
 }
 
 /// The prefix of the entries of one term in a text index (`P` or `C`).

@@ -20,7 +20,10 @@
 //!    journal sequence number, under exactly the shingle fingerprints of that content.
 //!    Every version record has the SHA-1 of its content (records written before SHA-1s were
 //!    kept get theirs when the store opens, [`Store::fill_sha1_digests`]), and `h(sha1, id, n)`
-//!    exists exactly when `V(id, n)` exists with that SHA-1.
+//!    exists exactly when `V(id, n)` exists with that SHA-1. The CDX index ([`cdx`]) has
+//!    `u(position)` exactly when `V(id, n)` exists at that position (the SURT key of its
+//!    source URL, its `ingested_at` to the second, `id`, `n`); stores of earlier builds get
+//!    theirs when they open.
 //! 5. **Filter indexes follow the latest version.** `P`, `C` and `D` entries exist exactly for
 //!    the publisher, contact terms and publication date of each statement's latest version.
 //! 6. **Ids follow URLs.** `S(id)` holds the canonical URL whose [`StatementId`] is `id`.
@@ -42,6 +45,7 @@
 //! a time may open it ([`StoreError::InUse`]).
 
 mod access;
+mod cdx;
 mod codec;
 mod commit;
 mod feeds;
@@ -288,6 +292,7 @@ impl Store {
         };
         store.check_log_at_open(path)?;
         store.fill_sha1_digests()?;
+        store.fill_cdx_index()?;
         for sequence in indexed..stored {
             // A version that cannot be read is left out of the index; fsck reports both.
             let fingerprints = store.fingerprints_at(sequence).unwrap_or_else(|error| {
@@ -1267,6 +1272,7 @@ impl Store {
             keys::HASH,
             keys::NORMALIZED,
             keys::SHA1,
+            keys::CDX,
             keys::PUBLISHER,
             keys::CONTACT,
             keys::DATE,
@@ -1448,12 +1454,13 @@ fn same_but_derived(derived: &Version, given: &Version) -> bool {
     *derived == given
 }
 
-/// The hash, normalized-hash and SHA-1 index entries of `version`.
+/// The hash, normalized-hash, CDX and SHA-1 index entries of `version`.
 fn matching_entries(version: &Version) -> Vec<Vec<u8>> {
     let (id, n) = (&version.statement_id, version.version);
     let mut entries = vec![
         keys::digest_entry(keys::HASH, &version.sha256, id, n),
         keys::digest_entry(keys::NORMALIZED, &version.normalized_sha256, id, n),
+        keys::cdx_entry(&crate::archive::cdx::Position::of(version).to_bytes()),
     ];
     entries.extend(version.sha1.map(|sha1| keys::sha1_entry(&sha1, id, n)));
     entries

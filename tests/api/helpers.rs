@@ -2,7 +2,7 @@
 //! client with one method per kind of request.
 
 use provenance::config::Settings;
-use provenance::domain::{KeyName, Role};
+use provenance::domain::{Content, ContentType, Draft, KeyName, Metadata, Role, SourceUrl};
 use provenance::startup::Application;
 use provenance::store::Store;
 use reqwest::{Response, StatusCode};
@@ -152,6 +152,33 @@ fn create_key(store: &Store, name: &str, role: Role) -> String {
 }
 
 /// A minimal ingest request.
+/// Stores a version of `url` (text/plain) as an ingest at `time` would, through the store.
+pub fn store_version(app: &TestApp, url: &str, text: &str, time: chrono::DateTime<chrono::Utc>) {
+    store_version_as(app, url, text, ContentType::Plain, time);
+}
+
+/// [`store_version`] with a content type.
+pub fn store_version_as(
+    app: &TestApp,
+    url: &str,
+    text: &str,
+    content_type: ContentType,
+    time: chrono::DateTime<chrono::Utc>,
+) {
+    let submission = Draft {
+        source_url: SourceUrl::parse("source_url", url).unwrap(),
+        content: Content::parse("content", text.to_owned()).unwrap(),
+        metadata: Metadata {
+            content_type,
+            ..Metadata::default()
+        },
+        submitted_by: None,
+        sources: Default::default(),
+    }
+    .read_exactly();
+    app.store().ingest(submission, time).unwrap();
+}
+
 pub fn statement(url: &str, content: &str) -> Value {
     json!({ "source_url": url, "content": content })
 }

@@ -5,6 +5,7 @@ mod access;
 mod batch;
 mod bodies;
 mod bounds;
+mod cdx;
 #[path = "../common/mod.rs"]
 mod common;
 mod concurrency;

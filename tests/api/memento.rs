@@ -2,11 +2,10 @@
 //! known times (through the store, as an ingest at that time would).
 
 use chrono::{DateTime, TimeZone, Utc};
-use provenance::domain::{Content, Draft, Metadata, SourceUrl};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{assert_problem, spawn_app, TestApp};
+use crate::helpers::{assert_problem, spawn_app, store_version, TestApp};
 
 const URL: &str = "https://example.org/news/release";
 
@@ -27,18 +26,6 @@ async fn app_with_three_versions() -> TestApp {
         );
     }
     app
-}
-
-fn store_version(app: &TestApp, url: &str, text: &str, time: DateTime<Utc>) {
-    let submission = Draft {
-        source_url: SourceUrl::parse("source_url", url).unwrap(),
-        content: Content::parse("content", text.to_owned()).unwrap(),
-        metadata: Metadata::default(),
-        submitted_by: None,
-        sources: Default::default(),
-    }
-    .read_exactly();
-    app.store().ingest(submission, time).unwrap();
 }
 
 async fn request(app: &TestApp, method: Method, path: &str, accept_datetime: Option<&str>) -> Response {
