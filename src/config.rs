@@ -218,16 +218,16 @@ pub struct Settings {
     pub watch: WatchSettings,
 }
 
-/// How the service reaches out to other servers: watched sources and webhook endpoints.
+/// How the service reaches out to other servers: watched sources (and, once they exist, webhook endpoints).
 #[derive(Debug, Clone, Args)]
 pub struct FetchSettings {
-    /// UNSAFE on a public deployment: let watched-source fetches and webhook deliveries reach
+    /// UNSAFE on a public deployment: let watched-source fetches reach
     /// loopback, private, link-local and every other non-public address. Without it they
     /// reach public addresses only; with it, anyone with a writer key can make the service
     /// request addresses of its own network.
     #[arg(long, env = "PROVENANCE_FETCH_ALLOW_PRIVATE")]
     pub fetch_allow_private: bool,
-    /// Non-public addresses fetches and deliveries may reach all the same (comma-separated),
+    /// Non-public addresses fetches may reach all the same (comma-separated),
     /// e.g. an internal receiver; every other non-public address stays refused.
     #[arg(
         long = "fetch-allow-address",
