@@ -151,7 +151,8 @@ impl Application {
     }
 
     /// Serves (and fetches watched sources) until stopped (SIGINT, SIGTERM or the handle),
-    /// then flushes the store.
+    /// then flushes the store and closes it: when this returns, the data folder is free for
+    /// the next process (or the next `Application` of this one).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let watching = Box::pin(Arc::clone(&self.watcher).run());
         match futures_util::future::select(self.server, watching).await {
@@ -168,9 +169,11 @@ impl Application {
         }
         drop(watcher);
         let store = self.store;
-        web::block(move || store.flush())
+        let flushing = Arc::clone(&store);
+        web::block(move || flushing.flush())
             .await
             .context("flushing the store on shutdown")??;
+        close(store).await;
         Ok(())
     }
 }
@@ -218,6 +221,31 @@ pub fn explain_in_use(error: anyhow::Error, what_to_do: &str) -> anyhow::Error {
         Some(in_use @ StoreError::InUse(_)) => anyhow::anyhow!("{in_use}: {what_to_do}"),
         _ => error,
     }
+}
+
+/// How long a stopped service waits for the last holders of its store (an HTTP worker thread
+/// still dropping its app, a blocking read whose client left) before it returns anyway.
+const CLOSE_WAIT: Duration = Duration::from_secs(10);
+
+/// Drops the last hold on `store`, which closes sled and releases the data folder's lock.
+/// The server future resolves before every worker thread has dropped its copy of the app
+/// data, so other holders may still be letting go: wait for them (at most [`CLOSE_WAIT`]),
+/// then drop it on the blocking pool (closing writes to disk).
+async fn close(store: Arc<Store>) {
+    let started = std::time::Instant::now();
+    while Arc::strong_count(&store) > 1 {
+        if started.elapsed() >= CLOSE_WAIT {
+            tracing::warn!(
+                holders = Arc::strong_count(&store) - 1,
+                "the store is still held {} s after stopping; the data folder stays locked until they end",
+                CLOSE_WAIT.as_secs()
+            );
+            return;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Only errors of the blocking pool itself (shut down) can come back; nothing to do then.
+    let _ = web::block(move || drop(store)).await;
 }
 
 /// Creates the first admin key when the registry has no live one, and writes its token once to

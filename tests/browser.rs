@@ -248,6 +248,8 @@ async fn load(loader: &Loader, files: &Path) -> Value {
             "passage": "inside a statement that is long enough to trace by its words later on",
         },
         "total_versions": 4 + 1 + 4 + 2 + 50 + 2 + 1,
+        // The release, the cross-post, four seeds, the mirror, the long one, two hostile ones.
+        "statements": 1 + 1 + 4 + 1 + 1 + 1 + 1,
     })
 }
 

@@ -15,7 +15,7 @@ use super::model::{
 };
 use super::problem::ApiError;
 use super::statements::{statement_id, unknown_statement};
-use super::{blocking, page_params, HeavyReads};
+use super::{blocking, page_params_up_to, HeavyReads};
 use crate::domain::{Sha256, Text};
 use crate::feed::{version_entry, withdrawal_entry, Entry, Feed, Place, ATOM};
 use crate::find::history::change_before;
@@ -387,8 +387,7 @@ fn respond(
 
 /// The page size and cursor of a feed: as in the lists, at most [`FEED_PAGE`] entries.
 fn feed_page(limit: Option<&str>, cursor: Option<&str>) -> Result<(usize, Option<Cursor>), ApiError> {
-    let (limit, cursor) = page_params(limit, cursor)?;
-    Ok((limit.min(FEED_PAGE), cursor))
+    page_params_up_to(limit, cursor, FEED_PAGE)
 }
 
 /// The entity tag of a feed page: a hash of what its document is made of (this build, the

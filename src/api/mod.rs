@@ -275,16 +275,26 @@ fn query_error(error: QueryPayloadError) -> ApiError {
 
 /// Parses the `limit` and `cursor` query parameters of a list.
 fn page_params(limit: Option<&str>, cursor: Option<&str>) -> Result<(usize, Option<Cursor>), ApiError> {
+    page_params_up_to(limit, cursor, MAX_PAGE_SIZE)
+}
+
+/// Parses the `limit` and `cursor` query parameters of a list whose pages hold at most `max`
+/// items (and [`DEFAULT_PAGE_SIZE`], or `max` if smaller, when no limit is asked).
+fn page_params_up_to(
+    limit: Option<&str>,
+    cursor: Option<&str>,
+    max: usize,
+) -> Result<(usize, Option<Cursor>), ApiError> {
     let limit = match limit {
-        None => DEFAULT_PAGE_SIZE,
+        None => DEFAULT_PAGE_SIZE.min(max),
         Some(raw) => match query_number(raw) {
             Some(0) | None => {
                 return Err(ApiError::bad_request(
                     "limit",
-                    "must be a whole number from 1 to 200 (larger values count as 200)",
+                    format!("must be a whole number from 1 to {max} (larger values count as {max})"),
                 ))
             }
-            Some(n) => usize::try_from(n).unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE),
+            Some(n) => usize::try_from(n).unwrap_or(max).min(max),
         },
     };
     let cursor = cursor

@@ -14,8 +14,12 @@ use crate::api::blocking;
 use crate::domain::{Sha256, SourceUrl, StatementId, Version};
 use crate::find::passages::trace as trace_passage;
 
-/// How many versions the home page lists as the latest changes.
+/// How many statements the home page lists as the latest changes.
 const RECENT: usize = 20;
+
+/// How many of the versions committed last the latest changes are drawn from: a bounded read
+/// (that many journal and record reads), however large the registry.
+const RECENT_WINDOW: usize = 200;
 
 /// The most versions a hash search lists.
 const HASH_MATCHES: usize = 50;
@@ -24,7 +28,7 @@ const HASH_MATCHES: usize = 50;
 pub async fn home(ctx: Ctx) -> Result<HttpResponse, PageError> {
     let store = ctx.store.into_inner();
     let (recent, size) = blocking(move || {
-        let recent = store.recent_versions(RECENT)?;
+        let recent = latest_by_statement(store.recent_versions(RECENT_WINDOW)?, RECENT);
         let (_, checkpoint) = store.latest_checkpoint()?;
         Ok((recent, checkpoint.size))
     })
@@ -42,7 +46,7 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, PageError> {
                 @match recent.first() {
                     Some(newest) => {
                         "The log holds " strong { (size) } " entries. Its latest signed checkpoint "
-                        "covers them all; the newest was recorded " (utc(newest.ingested_at)) ". "
+                        "covers them all; the newest was recorded " (utc(newest.version.ingested_at)) ". "
                     }
                     None => { "The log is empty: nothing has been recorded yet. " }
                 }
@@ -55,7 +59,7 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, PageError> {
                 p { "No statement has been recorded yet." }
             } @else {
                 ol.changes {
-                    @for version in &recent { li { (change_line(version)) } }
+                    @for change in &recent { li { (change_line(change)) } }
                 }
             }
         }
@@ -81,8 +85,35 @@ pub fn search_form(query: &str) -> Markup {
     }
 }
 
-/// One line of the latest changes: which statement, which version, what changed, when.
-fn change_line(version: &Version) -> Markup {
+/// A statement's newest version among the versions committed last, and how many of its
+/// earlier versions were among them too.
+struct Change {
+    version: Version,
+    earlier: usize,
+}
+
+/// The versions `recent` (newest first) grouped by statement: one [`Change`] per statement, in
+/// the order of their newest versions, at most `limit` of them. A statement edited many times
+/// in a row takes one line, not the whole list.
+fn latest_by_statement(recent: Vec<Version>, limit: usize) -> Vec<Change> {
+    let mut changes: Vec<Change> = Vec::new();
+    for version in recent {
+        let seen = changes
+            .iter()
+            .position(|change| change.version.statement_id == version.statement_id);
+        match seen {
+            Some(at) => changes[at].earlier += 1,
+            None if changes.len() < limit => changes.push(Change { version, earlier: 0 }),
+            None => {}
+        }
+    }
+    changes
+}
+
+/// One line of the latest changes: which statement, which version, what changed, when, and how
+/// many of its earlier versions are recent too.
+fn change_line(change: &Change) -> Markup {
+    let version = &change.version;
     let changed: Vec<&str> = version.changed.iter().map(|field| field_name(*field)).collect();
     html! {
         a href=(version_path(&version.statement_id, version.version)) { (name_of(version)) }
@@ -93,6 +124,11 @@ fn change_line(version: &Version) -> Markup {
                 "Version " (version.version) ": " (and_list(&changed)) " changed"
             }
             " · " (utc(version.ingested_at))
+            @match change.earlier {
+                0 => {}
+                1 => " · with 1 earlier version among the latest",
+                n => { " · with " (n) " earlier versions among the latest" }
+            }
         }
         span.source { (source_link(version)) }
     }

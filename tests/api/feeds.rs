@@ -218,7 +218,11 @@ async fn filters_match_each_versions_publisher_contact_and_source() {
         ("source_prefix=https://%C3%A9", "source_prefix"),
     ] {
         let response = app.get(&format!("/v1/feeds/versions.atom?{query}")).await;
-        assert_problem(response, StatusCode::BAD_REQUEST, field).await;
+        let problem = assert_problem(response, StatusCode::BAD_REQUEST, field).await;
+        if field == "limit" {
+            let detail = problem.to_string();
+            assert!(detail.contains("from 1 to 50"), "a feed's own bound: {problem}");
+        }
     }
     let unknown = app
         .get("/v1/statements/00000000000000000000000000000000/feed.atom")

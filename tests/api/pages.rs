@@ -215,3 +215,44 @@ async fn a_private_registry_pages_say_so() {
     assert_page_headers("/", &headers);
     assert!(body.contains("This registry is private"), "{body}");
 }
+
+#[tokio::test]
+async fn the_latest_changes_list_each_statement_once() {
+    let app = spawn_app().await;
+    for n in 1..=3 {
+        let body = json!({
+            "source_url": "https://example.org/often-edited",
+            "content": format!("The often edited statement, in its version number {n}."),
+            "title": "Often edited",
+        });
+        app.ingest_ok(&body, StatusCode::CREATED).await;
+    }
+    let once = json!({
+        "source_url": "https://example.org/once",
+        "content": "A statement recorded once, after the other one's three versions.",
+        "title": "Recorded once",
+    });
+    app.ingest_ok(&once, StatusCode::CREATED).await;
+
+    let (status, _, body) = page(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let list = body
+        .split_once("<ol class=\"changes\">")
+        .and_then(|(_, rest)| rest.split_once("</ol>"))
+        .map(|(list, _)| list)
+        .expect("the latest changes");
+    let lines: Vec<&str> = list.split("<li>").skip(1).collect();
+    assert_eq!(lines.len(), 2, "one line per statement: {body}");
+    assert!(lines[0].contains("Recorded once"), "newest first: {}", lines[0]);
+    assert!(!lines[0].contains("earlier version"), "{}", lines[0]);
+    assert!(
+        lines[1].contains("Often edited") && lines[1].contains("Version 3"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains("with 2 earlier versions among the latest"),
+        "{}",
+        lines[1]
+    );
+}

@@ -176,7 +176,12 @@ test("the home page shows the latest changes and the log, and works from the key
   const { context, page, seen } = await open();
   await visit(page, "/");
   assert.equal(await text(page, "h1"), "Find a statement");
-  assert.equal(await page.locator("ol.changes li").count(), 20);
+  // One line per statement: the 50-version statement takes one, not the whole list.
+  assert.equal(await page.locator("ol.changes li").count(), fixture.statements);
+  assert.match(
+    await page.locator("ol.changes li", { hasText: "Version 50" }).textContent(),
+    /with 49 earlier versions among the latest/
+  );
   assert.match(await text(page, "#log-heading + p"), new RegExp(`holds ${fixture.total_versions} entries`));
   assert.match(await text(page, "#log-heading + p"), /UTC/);
   await audit(page, seen, "home");

@@ -495,19 +495,8 @@ async fn watches_their_schedule_and_observations_survive_a_restart() {
     running.await.unwrap().unwrap();
     let before = origin.hits("/kept").len();
 
-    // The stopped service's last tasks may still hold the folder for a moment (noted as a bug
-    // to mend in run_until_stopped); wait for them, at most 10 s.
-    let mut tries = 0;
-    let app = loop {
-        match Application::build(&settings) {
-            Ok(app) => break app,
-            Err(error) if tries < 200 && error.to_string().contains("in use") => {
-                tries += 1;
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            Err(error) => panic!("{error:#}"),
-        }
-    };
+    // run_until_stopped returns only once the store is closed: the folder opens again at once.
+    let app = Application::build(&settings).expect("the stopped service's folder opens again");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     let running = tokio::spawn(app.run_until_stopped());
