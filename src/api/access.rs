@@ -158,7 +158,7 @@ pub async fn check_access(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let response = match admit(&req) {
+    let response = match admit(&req).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
             next.call(req).await?.map_into_left_body()
@@ -173,7 +173,7 @@ pub async fn check_access(
 }
 
 /// Decides whether the request may reach its handler, and as whom.
-fn admit(req: &ServiceRequest) -> Result<Caller, ApiError> {
+async fn admit(req: &ServiceRequest) -> Result<Caller, ApiError> {
     let (Some(policy), Some(store)) = (
         req.app_data::<web::Data<AccessPolicy>>(),
         req.app_data::<web::Data<Store>>(),
@@ -185,7 +185,7 @@ fn admit(req: &ServiceRequest) -> Result<Caller, ApiError> {
     let caller = if is_open(routed) {
         Caller::Anonymous // the key of a request for the docs page is not looked at
     } else {
-        identify(req, policy, store, address)?
+        identify(req, policy, store, address).await?
     };
     match &caller {
         Caller::Key(key) => policy.check_rate(policy.per_key.as_ref(), key.key_id.clone())?,
@@ -205,11 +205,12 @@ fn admit(req: &ServiceRequest) -> Result<Caller, ApiError> {
 }
 
 /// The caller named by the `Authorization` header: anonymous without one, the key when it is
-/// valid, 401 when it is not (429 once the address has sent too many bad keys).
-fn identify(
+/// valid, 401 when it is not (429 once the address has sent too many bad keys). The key is
+/// looked up on the blocking pool, off the async workers.
+async fn identify(
     req: &ServiceRequest,
     policy: &AccessPolicy,
-    store: &Store,
+    store: &web::Data<Store>,
     address: Option<IpAddr>,
 ) -> Result<Caller, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
@@ -235,8 +236,9 @@ fn identify(
         Credentials::Bearer(token) => Token::parse(token)
             .ok_or_else(|| refused("the API key is malformed: a key reads pvk_<key id>_<secret>"))?,
     };
-    let key = store
-        .authenticate(&token, chrono::Utc::now())?
+    let store = store.clone().into_inner();
+    let key = super::blocking(move || store.authenticate(&token, chrono::Utc::now()))
+        .await?
         .ok_or_else(|| refused("the API key is unknown or revoked"))?;
     Ok(Caller::Key(key))
 }

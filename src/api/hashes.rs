@@ -6,8 +6,8 @@ use actix_web::{get, web};
 use super::model::{
     BadRequestProblem, HashMatches, PageQuery, RateLimitedProblem, UnauthorizedProblem, VersionRecord,
 };
-use super::page_params;
 use super::problem::ApiError;
+use super::{blocking, page_params};
 use crate::domain::Digest;
 use crate::store::Store;
 
@@ -38,18 +38,16 @@ pub async fn get_hash(
 ) -> Result<web::Json<HashMatches>, ApiError> {
     let digest = Digest::parse("digest", &path).map_err(ApiError::BadRequest)?;
     let (limit, cursor) = page_params(query.limit.as_deref(), query.cursor.as_deref())?;
-    let (page, sha256, sha1) = match digest {
-        Digest::Sha256(sha) => (
-            store.versions_with_hash(&sha, cursor.as_ref(), limit)?,
-            Some(sha.to_hex()),
-            None,
-        ),
-        Digest::Sha1(sha1) => (
-            store.versions_with_sha1(&sha1, cursor.as_ref(), limit)?,
-            None,
-            Some(sha1.to_base32()),
-        ),
+    let (sha256, sha1) = match &digest {
+        Digest::Sha256(sha) => (Some(sha.to_hex()), None),
+        Digest::Sha1(sha1) => (None, Some(sha1.to_base32())),
     };
+    let store = store.into_inner();
+    let page = blocking(move || match digest {
+        Digest::Sha256(sha) => store.versions_with_hash(&sha, cursor.as_ref(), limit),
+        Digest::Sha1(sha1) => store.versions_with_sha1(&sha1, cursor.as_ref(), limit),
+    })
+    .await?;
     Ok(web::Json(HashMatches {
         sha256,
         sha1,

@@ -91,8 +91,10 @@ fn missing(field: &str) -> crate::domain::FieldError {
 #[get("/v1/keys")]
 pub async fn list_keys(req: HttpRequest, store: web::Data<Store>) -> Result<web::Json<KeyList>, ApiError> {
     require(&req, Role::Admin)?;
+    let store = store.into_inner();
+    let keys = blocking(move || store.api_keys()).await?;
     Ok(web::Json(KeyList {
-        items: store.api_keys()?.iter().map(KeyInfo::from).collect(),
+        items: keys.iter().map(KeyInfo::from).collect(),
     }))
 }
 

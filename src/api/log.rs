@@ -6,7 +6,7 @@ use actix_web::{get, web, HttpResponse};
 use super::model::*;
 use super::problem::ApiError;
 use super::statements::{unknown_version, version_address};
-use super::{base64, page_params, query_number};
+use super::{base64, blocking, off_workers, page_params, query_number};
 use crate::log::merkle::{self, Hash};
 use crate::store::Store;
 
@@ -30,7 +30,9 @@ const TEXT: &str = "text/plain; charset=utf-8";
 )]
 #[get("/v1/log/checkpoint")]
 pub async fn get_checkpoint(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().content_type(TEXT).body(store.checkpoint()?))
+    let store = store.into_inner();
+    let checkpoint = blocking(move || store.checkpoint()).await?;
+    Ok(HttpResponse::Ok().content_type(TEXT).body(checkpoint))
 }
 
 /// The log's verifier key.
@@ -77,24 +79,29 @@ pub async fn get_inclusion_proof(
     store: web::Data<Store>,
 ) -> Result<web::Json<InclusionProof>, ApiError> {
     let index = required_number("index", query.index.as_deref())?;
-    let (checkpoint, latest_size) = latest(&store)?;
-    let tree_size = optional_size("tree_size", query.tree_size.as_deref())?.unwrap_or(latest_size);
-    let proof = store.inclusion_proof(index, tree_size)?.map_err(beyond_the_log)?;
-    let root = root(&store, "tree_size", tree_size)?;
-    let leaf = store
-        .log_entries(index, 1)?
-        .into_iter()
-        .next()
-        .map(|(_, leaf)| leaf)
-        .unwrap_or_default();
-    Ok(web::Json(InclusionProof {
-        index,
-        tree_size,
-        leaf_hash: base64(&merkle::leaf_hash(&leaf)),
-        root: base64(&root),
-        proof: proof.iter().map(|hash| base64(hash)).collect(),
-        checkpoint,
-    }))
+    let asked_size = optional_size("tree_size", query.tree_size.as_deref())?;
+    let store = store.into_inner();
+    off_workers(move || {
+        let (checkpoint, latest_size) = latest(&store)?;
+        let tree_size = asked_size.unwrap_or(latest_size);
+        let proof = store.inclusion_proof(index, tree_size)?.map_err(beyond_the_log)?;
+        let root = root(&store, "tree_size", tree_size)?;
+        let leaf = store
+            .log_entries(index, 1)?
+            .into_iter()
+            .next()
+            .map(|(_, leaf)| leaf)
+            .unwrap_or_default();
+        Ok(web::Json(InclusionProof {
+            index,
+            tree_size,
+            leaf_hash: base64(&merkle::leaf_hash(&leaf)),
+            root: base64(&root),
+            proof: proof.iter().map(|hash| base64(hash)).collect(),
+            checkpoint,
+        }))
+    })
+    .await
 }
 
 /// Prove that the log only grew.
@@ -119,24 +126,29 @@ pub async fn get_consistency_proof(
 ) -> Result<web::Json<ConsistencyProof>, ApiError> {
     let from = optional_size("from", query.from.as_deref())?
         .ok_or_else(|| ApiError::bad_request("from", "is required"))?;
-    let (checkpoint, latest_size) = latest(&store)?;
-    let to = optional_size("to", query.to.as_deref())?.unwrap_or(latest_size);
-    if from > to && from <= latest_size {
-        // Both sizes are in the log, the wrong way round: the client's mistake, not a missing proof.
-        return Err(ApiError::bad_request(
-            "from",
-            format!("must not be greater than to ({to})"),
-        ));
-    }
-    let proof = store.consistency_proof(from, to)?.map_err(beyond_the_log)?;
-    Ok(web::Json(ConsistencyProof {
-        from,
-        to,
-        from_root: base64(&root(&store, "from", from)?),
-        to_root: base64(&root(&store, "to", to)?),
-        proof: proof.iter().map(|hash| base64(hash)).collect(),
-        checkpoint,
-    }))
+    let asked_to = optional_size("to", query.to.as_deref())?;
+    let store = store.into_inner();
+    off_workers(move || {
+        let (checkpoint, latest_size) = latest(&store)?;
+        let to = asked_to.unwrap_or(latest_size);
+        if from > to && from <= latest_size {
+            // Both sizes are in the log, the wrong way round: the client's mistake, not a missing proof.
+            return Err(ApiError::bad_request(
+                "from",
+                format!("must not be greater than to ({to})"),
+            ));
+        }
+        let proof = store.consistency_proof(from, to)?.map_err(beyond_the_log)?;
+        Ok(web::Json(ConsistencyProof {
+            from,
+            to,
+            from_root: base64(&root(&store, "from", from)?),
+            to_root: base64(&root(&store, "to", to)?),
+            proof: proof.iter().map(|hash| base64(hash)).collect(),
+            checkpoint,
+        }))
+    })
+    .await
 }
 
 /// Read log entries in order.
@@ -162,9 +174,10 @@ pub async fn list_log_entries(
 ) -> Result<web::Json<LogEntries>, ApiError> {
     let start = optional_number("start", query.start.as_deref())?.unwrap_or(0);
     let (limit, _) = page_params(query.limit.as_deref(), None)?;
-    let entries = store.log_entries(start, limit)?;
+    let store = store.into_inner();
+    let (entries, size) = blocking(move || Ok((store.log_entries(start, limit)?, store.log_size()?))).await?;
     let next = match entries.last() {
-        Some((last, _)) if last + 1 < store.log_size()? => Some(last + 1),
+        Some((last, _)) if last + 1 < size => Some(last + 1),
         _ => None,
     };
     Ok(web::Json(LogEntries {
@@ -207,8 +220,9 @@ pub async fn get_version_proof(
     store: web::Data<Store>,
 ) -> Result<web::Json<ProofBundle>, ApiError> {
     let (id, n) = version_address(&path)?;
-    let bundle = store
-        .proof_bundle(&id, n)?
+    let store = store.into_inner();
+    let bundle = blocking(move || store.proof_bundle(&id, n))
+        .await?
         .ok_or_else(|| unknown_version(&id, n))?;
     Ok(web::Json(ProofBundle::from(&bundle)))
 }

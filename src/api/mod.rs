@@ -317,7 +317,15 @@ fn query_number(raw: &str) -> Option<u64> {
 pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    Ok(web::block(work).await.map_err(|_| ApiError::Overloaded)??)
+    off_workers(move || Ok(work()?)).await
+}
+
+/// Runs a handler's store reads and the decisions between them on the blocking pool, off the
+/// async workers; `work`'s errors are already the answer's.
+pub(crate) async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    web::block(work).await.map_err(|_| ApiError::Overloaded)?
 }
 
 /// How long an expensive read waits for its turn before it is answered 503.

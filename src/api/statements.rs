@@ -135,7 +135,8 @@ pub async fn list_statements(
         published_after: date("published_after", query.published_after)?,
         published_before: date("published_before", query.published_before)?,
     };
-    let page = store.statements(&filter, cursor.as_ref(), limit)?;
+    let store = store.into_inner();
+    let page = blocking(move || store.statements(&filter, cursor.as_ref(), limit)).await?;
     Ok(web::Json(StatementPage {
         items: page.items.iter().map(StatementRecord::from).collect(),
         next: page.next.map(|cursor| cursor.encode()),
@@ -165,13 +166,12 @@ pub async fn get_statement(
     store: web::Data<Store>,
 ) -> Result<web::Json<StatementRecord>, ApiError> {
     let id = statement_id(&path)?;
-    let statement = store.statement(&id)?.ok_or_else(|| unknown_statement(&id))?;
+    let store = store.into_inner();
+    let (statement, withdrawal) =
+        blocking(move || Ok((store.statement(&id)?, store.watches().withdrawal(&id)?))).await?;
+    let statement = statement.ok_or_else(|| unknown_statement(&id))?;
     let mut record = StatementRecord::from(&statement);
-    record.withdrawal = store
-        .watches()
-        .withdrawal(&id)?
-        .as_ref()
-        .map(super::watches::WithdrawalRecord::from);
+    record.withdrawal = withdrawal.as_ref().map(super::watches::WithdrawalRecord::from);
     Ok(web::Json(record))
 }
 
