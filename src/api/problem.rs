@@ -202,11 +202,11 @@ impl ApiError {
                 "urn:provenance:problem:insufficient-storage",
                 "The registry has no room to store data",
             ),
-            Self::Store(StoreError::Sled(sled::Error::Io(error))) if is_out_of_space(error) => (
+            Self::Store(StoreError::Full(_)) => (
                 "urn:provenance:problem:insufficient-storage",
                 "The registry has no room to store data",
             ),
-            Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded => (
+            Self::Store(StoreError::Unavailable(_)) | Self::Overloaded => (
                 "urn:provenance:problem:unavailable",
                 "The registry cannot store data right now",
             ),
@@ -214,15 +214,6 @@ impl ApiError {
             Self::Store(_) => ("urn:provenance:problem:internal", "Internal error"),
         }
     }
-}
-
-/// Whether an I/O error means the disk (or the process's share of it) is full.
-fn is_out_of_space(error: &std::io::Error) -> bool {
-    use std::io::ErrorKind;
-    matches!(
-        error.kind(),
-        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded
-    )
 }
 
 fn field_problem(error: &FieldError) -> FieldProblem {
@@ -250,10 +241,8 @@ impl ResponseError for ApiError {
                 StatusCode::CONFLICT
             }
             Self::Store(StoreError::ReserveReached { .. }) => StatusCode::INSUFFICIENT_STORAGE,
-            Self::Store(StoreError::Sled(sled::Error::Io(error))) if is_out_of_space(error) => {
-                StatusCode::INSUFFICIENT_STORAGE
-            }
-            Self::Store(StoreError::Sled(sled::Error::Io(_))) | Self::Overloaded | Self::Busy => {
+            Self::Store(StoreError::Full(_)) => StatusCode::INSUFFICIENT_STORAGE,
+            Self::Store(StoreError::Unavailable(_)) | Self::Overloaded | Self::Busy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,

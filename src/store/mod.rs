@@ -80,12 +80,23 @@ use base64::Engine;
 /// found, with a cursor to go on. Keeps the cost of a rare filter combination bounded.
 pub const SCAN_BUDGET: usize = 10_000;
 
-#[derive(Debug, thiserror::Error)]
+/// What can go wrong in the store, in terms that name no backend: each backend classifies its
+/// own failures into these (sled's below, in [`From<sled::Error>`]), and `api::problem` maps
+/// them to HTTP in one place.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
-    #[error("storage failure: {0}")]
-    Sled(#[from] sled::Error),
+    /// The storage could not be read or written right now (an I/O error, a lost connection):
+    /// nothing was acknowledged, and a retry may succeed.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// The disk (or the process's share of it) is full.
+    #[error("storage full: {0}")]
+    Full(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The backend reported a fault of its own or a misuse by this code: a bug to report.
+    #[error("storage fault: {0}")]
+    Bug(String),
     #[error("statement id {id} is taken by {existing}, not {requested}")]
     IdCollision {
         id: StatementId,
@@ -111,10 +122,30 @@ pub enum StoreError {
 }
 
 impl From<std::io::Error> for StoreError {
-    /// The store's own files beside sled's (the checkpoint witness, the passage index) fail as
-    /// sled's I/O does, and are reported the same way.
+    /// The I/O of the store's own files (beside sled's: the checkpoint witness, the passage
+    /// index) and of sled's: a full disk is [`StoreError::Full`], any other failure
+    /// [`StoreError::Unavailable`].
     fn from(error: std::io::Error) -> Self {
-        StoreError::Sled(sled::Error::Io(error))
+        use std::io::ErrorKind;
+        match error.kind() {
+            ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded => {
+                StoreError::Full(error.to_string())
+            }
+            _ => StoreError::Unavailable(error.to_string()),
+        }
+    }
+}
+
+impl From<sled::Error> for StoreError {
+    /// sled's failures, classified: its I/O as any I/O, its own corruption report as
+    /// [`StoreError::Corrupt`], the rest (a missing tree, an unsupported operation, a reported
+    /// bug) as [`StoreError::Bug`].
+    fn from(error: sled::Error) -> Self {
+        match error {
+            sled::Error::Io(io) => io.into(),
+            sled::Error::Corruption { .. } => StoreError::Corrupt(format!("sled: {error}")),
+            other => StoreError::Bug(format!("sled: {other}")),
+        }
     }
 }
 
@@ -457,7 +488,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Vec<Result<Ingested, StoreError>> {
         if let Err(error) = self.check_reserve() {
-            return submissions.iter().map(|_| Err(copy_of(&error))).collect();
+            return submissions.iter().map(|_| Err(error.clone())).collect();
         }
         let tickets = self.waiting.push_all(submissions, now);
         let mut outcomes: Vec<Option<Result<Ingested, StoreError>>> = tickets.iter().map(|_| None).collect();
@@ -513,7 +544,7 @@ impl Store {
             }
             Err(error) => {
                 for request in group {
-                    request.answer(Err(copy_of(&error)));
+                    request.answer(Err(error.clone()));
                 }
             }
         }
@@ -1481,7 +1512,7 @@ fn open_registry_with(path: &Path, cache_bytes: u64) -> Result<(sled::Db, sled::
         if is_lock_conflict(&error) {
             StoreError::InUse(path.to_owned())
         } else {
-            StoreError::Sled(error)
+            error.into()
         }
     })?;
     let tree = db.open_tree("registry")?;
@@ -1525,18 +1556,6 @@ fn journal_len(tree: &sled::Tree) -> Result<u64, StoreError> {
                 .and_then(|last| last.checked_add(1))
                 .ok_or_else(|| StoreError::Corrupt("malformed journal key".to_owned()))
         }
-    }
-}
-
-/// The same error again, for each ingest of a group that one failure stopped.
-fn copy_of(error: &StoreError) -> StoreError {
-    match error {
-        StoreError::Sled(error) => StoreError::Sled(error.clone()),
-        StoreError::ReserveReached { available, reserve } => StoreError::ReserveReached {
-            available: *available,
-            reserve: *reserve,
-        },
-        other => StoreError::Corrupt(other.to_string()),
     }
 }
 
@@ -1596,4 +1615,22 @@ fn has_contact(metadata: &crate::domain::Metadata, wanted: &str) -> bool {
         .media_contacts
         .iter()
         .any(|contact| contact.match_terms().iter().any(|term| term == wanted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn backend_failures_are_classified_in_terms_that_name_no_backend() {
+        let full = StoreError::from(sled::Error::Io(Error::from(ErrorKind::StorageFull)));
+        assert!(matches!(full, StoreError::Full(_)), "{full:?}");
+        let quota = StoreError::from(Error::from(ErrorKind::QuotaExceeded));
+        assert!(matches!(quota, StoreError::Full(_)), "{quota:?}");
+        let io = StoreError::from(sled::Error::Io(Error::from(ErrorKind::PermissionDenied)));
+        assert!(matches!(io, StoreError::Unavailable(_)), "{io:?}");
+        let bug = StoreError::from(sled::Error::Unsupported("x".into()));
+        assert!(matches!(bug, StoreError::Bug(_)), "{bug:?}");
+    }
 }
