@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP service.
-    Serve(Settings),
+    Serve(Box<Settings>),
     /// Print the OpenAPI document the service serves at /openapi.json.
     Openapi,
     /// Check a stopped data folder: re-hash all content, check every index and the journal.
@@ -216,19 +216,25 @@ pub struct Settings {
     pub fetch: FetchSettings,
     #[command(flatten)]
     pub watch: WatchSettings,
+    #[command(flatten)]
+    pub webhook: WebhookSettings,
+    /// The service's public base URL (`https://registry.example.org`), for the absolute links
+    /// of webhook payloads; by default `http://` and the address it listens on.
+    #[arg(long, env = "PROVENANCE_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
-/// How the service reaches out to other servers: watched sources (and, once they exist, webhook endpoints).
+/// How the service reaches out to other servers: watched sources and webhook endpoints.
 #[derive(Debug, Clone, Args)]
 pub struct FetchSettings {
-    /// UNSAFE on a public deployment: let watched-source fetches reach
+    /// UNSAFE on a public deployment: let watched-source fetches and webhook deliveries reach
     /// loopback, private, link-local and every other non-public address. Without it they
     /// reach public addresses only; with it, anyone with a writer key can make the service
     /// request addresses of its own network.
     #[arg(long, env = "PROVENANCE_FETCH_ALLOW_PRIVATE")]
     pub fetch_allow_private: bool,
-    /// Non-public addresses fetches may reach all the same (comma-separated),
-    /// e.g. an internal receiver; every other non-public address stays refused.
+    /// Non-public addresses fetches and webhook deliveries may reach all the same
+    /// (comma-separated), e.g. an internal receiver; every other non-public address stays refused.
     #[arg(
         long = "fetch-allow-address",
         env = "PROVENANCE_FETCH_ALLOW_ADDRESSES",
@@ -315,6 +321,55 @@ impl Default for WatchSettings {
     }
 }
 
+/// Webhook deliveries: how long and how often they are retried.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookSettings {
+    /// Seconds a delivery is retried for before it is given up; an endpoint whose every
+    /// delivery failed for this long is disabled.
+    #[arg(long, env = "PROVENANCE_WEBHOOK_RETRY_WINDOW", default_value_t = 86_400,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub webhook_retry_window_secs: u64,
+    /// Milliseconds before the first retry; each further retry waits twice as long (at most
+    /// an hour), give or take a quarter.
+    #[arg(long, env = "PROVENANCE_WEBHOOK_RETRY_BASE_MS", default_value_t = 5000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub webhook_retry_base_ms: u64,
+    /// Seconds one delivery may take (connecting included) before it counts as failed.
+    #[arg(long, env = "PROVENANCE_WEBHOOK_TIMEOUT", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub webhook_timeout_secs: u64,
+    /// Deliveries made at once, to all endpoints together.
+    #[arg(long, env = "PROVENANCE_WEBHOOK_CONCURRENCY", default_value_t = 8,
+          value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub webhook_concurrency: u64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            webhook_retry_window_secs: 86_400,
+            webhook_retry_base_ms: 5000,
+            webhook_timeout_secs: 15,
+            webhook_concurrency: 8,
+        }
+    }
+}
+
+impl WebhookSettings {
+    /// The outbound client's settings for deliveries: the fetcher's address policy and
+    /// `User-Agent`, this timeout, and answers read up to 64 KiB.
+    pub fn outbound(&self, fetch: &FetchSettings) -> crate::outbound::OutboundSettings {
+        let mut settings = fetch.outbound();
+        let timeout = std::time::Duration::from_secs(self.webhook_timeout_secs);
+        settings.connect_timeout = settings.connect_timeout.min(timeout);
+        settings.read_timeout = timeout;
+        settings.deadline = timeout;
+        settings.max_body_bytes = 64 * 1024;
+        settings.max_redirects = 0;
+        settings
+    }
+}
+
 /// The transparency log's identity.
 #[derive(Debug, Clone, Args)]
 pub struct LogSettings {
@@ -390,6 +445,8 @@ impl Settings {
             log: LogSettings::default(),
             fetch: FetchSettings::default(),
             watch: WatchSettings::default(),
+            webhook: WebhookSettings::default(),
+            public_url: None,
         }
     }
 }

@@ -22,6 +22,8 @@
 //!   store and `find` functions as the API.
 //! - [`watch`]: the watcher: fetches watched sources on their schedule, politely (one request
 //!   at a time per host, robots.txt), ingests what changed and records every observation.
+//! - [`webhook`]: the dispatcher: fans each event of the outbox out to the endpoints that want
+//!   it and delivers it, signed as Standard Webhooks say, retrying with backoff.
 //! - [`config`]: the command line and settings; [`startup`]: assembling the service;
 //!   [`cli`]: the commands besides `serve`: on a stopped data folder (fsck, export, import),
 //!   against a running service (verify, keys with `--server`) and offline (verify-bundle).
@@ -42,3 +44,4 @@ pub mod store;
 pub mod text;
 pub mod watch;
 pub mod web;
+pub mod webhook;

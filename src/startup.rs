@@ -25,6 +25,8 @@ pub struct Application {
     store: Arc<Store>,
     /// Fetches the watched sources while the server runs.
     watcher: Arc<crate::watch::Watcher>,
+    /// Delivers webhook events while the server runs.
+    dispatcher: Arc<crate::webhook::Dispatcher>,
 }
 
 impl Application {
@@ -78,6 +80,19 @@ impl Application {
             settings.watch.clone(),
         ));
         let app_watcher = web::Data::from(Arc::clone(&watcher));
+        let deliveries = crate::outbound::Outbound::new(&settings.webhook.outbound(&settings.fetch))
+            .map_err(|error| anyhow::anyhow!("cannot build the webhook HTTP client: {error}"))?;
+        let public_url = match &settings.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}", listener.local_addr()?),
+        };
+        let dispatcher = Arc::new(crate::webhook::Dispatcher::new(
+            store.clone().into_inner(),
+            deliveries,
+            settings.webhook.clone(),
+            public_url,
+        ));
+        let app_dispatcher = web::Data::from(Arc::clone(&dispatcher));
         let app_store = store.clone();
         let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -102,6 +117,7 @@ impl Application {
                 .app_data(served.clone())
                 .app_data(pages.clone())
                 .app_data(app_watcher.clone())
+                .app_data(app_dispatcher.clone())
                 .configure(crate::web::configure)
                 .configure(api::configure)
         })
@@ -117,6 +133,7 @@ impl Application {
             server,
             store: store.into_inner(),
             watcher,
+            dispatcher,
         })
     }
 
@@ -150,10 +167,11 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves (and fetches watched sources) until stopped (SIGINT, SIGTERM or the handle),
-    /// then flushes the store and closes it: when this returns, the data folder is free for
-    /// the next process (or the next `Application` of this one).
+    /// Serves (and fetches watched sources, and delivers webhooks) until stopped (SIGINT,
+    /// SIGTERM or the handle), then flushes the store and closes it: when this returns, the
+    /// data folder is free for the next process (or the next `Application` of this one).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let dispatching = tokio::spawn(Arc::clone(&self.dispatcher).run());
         let watching = Box::pin(Arc::clone(&self.watcher).run());
         match futures_util::future::select(self.server, watching).await {
             futures_util::future::Either::Left((served, _)) => served?,
@@ -168,6 +186,15 @@ impl Application {
             tracing::warn!("a watched source's fetch did not finish within 60 s of stopping");
         }
         drop(watcher);
+        // The deliveries in flight are finished and recorded; no new one starts.
+        self.dispatcher.stop();
+        if actix_web::rt::time::timeout(Duration::from_secs(30), dispatching)
+            .await
+            .is_err()
+        {
+            tracing::warn!("a webhook delivery did not finish within 30 s of stopping");
+        }
+        drop(self.dispatcher);
         let store = self.store;
         let flushing = Arc::clone(&store);
         web::block(move || flushing.flush())

@@ -19,7 +19,7 @@ use super::{blocking, page_params_up_to, HeavyReads};
 use crate::domain::{Sha256, Text};
 use crate::feed::{version_entry, withdrawal_entry, Entry, Feed, Place, ATOM};
 use crate::find::history::change_before;
-use crate::store::{contact_term, Cursor, Page, Store, VersionFilter};
+use crate::store::{Cursor, Page, Store, VersionFilter};
 use crate::web::Pages;
 
 /// The most entries one page of a feed holds (each is a diff from the version before).
@@ -99,26 +99,11 @@ pub async fn versions_feed(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let (limit, cursor) = feed_page(query.limit.as_deref(), query.cursor.as_deref())?;
-    let text = |field: &str, raw: Option<&String>| {
-        raw.map(|raw| Text::parse(field, raw, 300).map_err(ApiError::BadRequest))
-            .transpose()
-    };
-    let publisher = text("publisher", query.publisher.as_ref())?;
-    let contact = text("contact", query.contact.as_ref())?;
-    // Canonical URLs are printable ASCII (anything else is percent-encoded), so a prefix is too.
-    let source_prefix = query
-        .source_prefix
-        .map(|prefix| {
-            let printable = |b: &u8| (0x21..=0x7e).contains(b);
-            match prefix.len() {
-                1..=2048 if prefix.bytes().all(|b| printable(&b)) => Ok(prefix),
-                _ => Err(ApiError::bad_request(
-                    "source_prefix",
-                    "must be 1 to 2048 printable ASCII characters (a canonical URL's, percent-encoded), without spaces",
-                )),
-            }
-        })
-        .transpose()?;
+    let (publisher, contact, source_prefix) = version_filters(
+        query.publisher.as_deref(),
+        query.contact.as_deref(),
+        query.source_prefix,
+    )?;
     let mut wanted = Vec::new();
     if let Some(publisher) = &publisher {
         wanted.push(format!("publisher “{}”", publisher.as_ref()));
@@ -134,11 +119,7 @@ pub async fn versions_feed(
         ("contact", contact.as_ref().map(|c| c.as_ref().to_owned())),
         ("source_prefix", source_prefix.clone()),
     ];
-    let filter = VersionFilter {
-        publisher: publisher.map(|p| p.folded()),
-        contact: contact.map(|c| contact_term(&c.folded())),
-        source_prefix,
-    };
+    let filter = VersionFilter::new(publisher.as_ref(), contact.as_ref(), source_prefix);
     let store = store.into_inner();
     let page = {
         let store = store.clone();
@@ -156,6 +137,39 @@ pub async fn versions_feed(
         title,
     };
     version_feed(&req, feed, page, store, pages, heavy).await
+}
+
+/// A publisher, a contact and a source URL prefix, each if given.
+type GivenFilters = (Option<Text>, Option<Text>, Option<String>);
+
+/// The filters on versions (of a feed, of a webhook endpoint), checked: a publisher and a
+/// contact as text of at most 300 characters, a source URL prefix of 1 to 2048 printable
+/// ASCII characters.
+pub(super) fn version_filters(
+    publisher: Option<&str>,
+    contact: Option<&str>,
+    source_prefix: Option<String>,
+) -> Result<GivenFilters, ApiError> {
+    let text = |field: &str, raw: Option<&str>| {
+        raw.map(|raw| Text::parse(field, raw, 300).map_err(ApiError::BadRequest))
+            .transpose()
+    };
+    let publisher = text("publisher", publisher)?;
+    let contact = text("contact", contact)?;
+    // Canonical URLs are printable ASCII (anything else is percent-encoded), so a prefix is too.
+    let source_prefix = source_prefix
+        .map(|prefix| {
+            let printable = |b: &u8| (0x21..=0x7e).contains(b);
+            match prefix.len() {
+                1..=2048 if prefix.bytes().all(|b| printable(&b)) => Ok(prefix),
+                _ => Err(ApiError::bad_request(
+                    "source_prefix",
+                    "must be 1 to 2048 printable ASCII characters (a canonical URL's, percent-encoded), without spaces",
+                )),
+            }
+        })
+        .transpose()?;
+    Ok((publisher, contact, source_prefix))
 }
 
 /// A statement's feed.

@@ -9,7 +9,7 @@ mod cdx;
 mod diff;
 mod export;
 mod extract;
-mod feeds;
+pub(crate) mod feeds;
 mod hashes;
 pub mod headers;
 mod health;
@@ -24,7 +24,8 @@ mod served;
 mod statements;
 mod tiles;
 pub mod verify;
-mod watches;
+pub(crate) mod watches;
+mod webhooks;
 
 pub use batch::{Batches, MAX_BATCH_BYTES, MAX_BATCH_LINES};
 pub use body::{read_limited, BodyLimit};
@@ -86,6 +87,15 @@ offending field. Writes are acknowledged only once durable on disk.",
         watches::list_watches,
         watches::delete_watch,
         watches::list_observations,
+        webhooks::create_webhook,
+        webhooks::list_webhooks,
+        webhooks::get_webhook,
+        webhooks::rotate_webhook_secret,
+        webhooks::disable_webhook,
+        webhooks::enable_webhook,
+        webhooks::delete_webhook,
+        webhooks::list_webhook_deliveries,
+        webhooks::redeliver_webhook_event,
         feeds::versions_feed,
         feeds::statement_versions_feed,
         feeds::withdrawn_feed,
@@ -98,7 +108,7 @@ offending field. Writes are acknowledged only once durable on disk.",
     ),
     modifiers(&BearerScheme, &AtLeastOneField),
     components(
-        schemas(problem::Problem, problem::FieldProblem),
+        schemas(problem::Problem, problem::FieldProblem, crate::webhook::payload::Payload),
         responses(
         model::BadRequestProblem,
         model::InvalidProblem,
@@ -119,6 +129,7 @@ offending field. Writes are acknowledged only once durable on disk.",
         (name = "log", description = "The transparency log: signed checkpoints, proofs and entries, also as C2SP tlog-tiles"),
         (name = "keys", description = "API keys (admin keys only)"),
         (name = "watches", description = "Watched sources: fetched on a schedule, every change ingested, every fetch observed"),
+        (name = "webhooks", description = "Signed webhooks (admin keys only): events POSTed to registered endpoints as the Standard Webhooks specification says; the body is a `Payload`"),
         (name = "feeds", description = "Atom 1.0 feeds: new versions, one statement's versions, withdrawn statements"),
         (name = "health", description = "Service status"),
         (name = "archive", description = "The web archives' protocols: Memento (RFC 7089) in the Wayback URL scheme, the CDX server API (Wayback and pywb), the Wayback availability API, and the registry as a WARC file"),
@@ -192,6 +203,15 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(watches::list_watches)
         .service(watches::delete_watch)
         .service(watches::list_observations)
+        .service(webhooks::create_webhook)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::get_webhook)
+        .service(webhooks::rotate_webhook_secret)
+        .service(webhooks::disable_webhook)
+        .service(webhooks::enable_webhook)
+        .service(webhooks::delete_webhook)
+        .service(webhooks::list_webhook_deliveries)
+        .service(webhooks::redeliver_webhook_event)
         .service(feeds::versions_feed)
         .service(feeds::statement_versions_feed)
         .service(feeds::withdrawn_feed)
@@ -383,7 +403,7 @@ fn base64(hash: &[u8]) -> String {
 }
 
 /// Timestamps in responses: RFC 3339, UTC, microseconds.
-fn rfc3339(time: DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 

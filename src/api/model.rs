@@ -766,6 +766,22 @@ impl utoipa::IntoResponses for WriteErrors {
     }
 }
 
+/// The error responses of an admin's request about one resource named in its path (a webhook
+/// endpoint): a malformed id, a missing or too weak key, no such resource, a rate limit.
+pub struct AdminLookupErrors;
+
+impl utoipa::IntoResponses for AdminLookupErrors {
+    fn responses() -> ProblemResponses {
+        problem_responses(&[
+            ("400", "BadRequestProblem"),
+            ("401", "UnauthorizedProblem"),
+            ("403", "ForbiddenProblem"),
+            ("404", "NotFoundProblem"),
+            ("429", "RateLimitedProblem"),
+        ])
+    }
+}
+
 type ProblemResponses = std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>>;
 
 /// References to the problem responses of the document's components, by status.

@@ -15,11 +15,13 @@ mod reading;
 mod record;
 mod sha1;
 mod sha256;
+mod short_id;
 mod source_url;
 mod statement_id;
 mod text;
 mod version_no;
 mod watch;
+mod webhook;
 
 pub use contact::{Contact, Email, Phone, MAX_CONTACT_TEXT_CHARS};
 pub use content::{Content, ContentType};
@@ -41,4 +43,8 @@ pub use text::Text;
 pub use version_no::VersionNo;
 pub use watch::{
     Interval, Observation, Outcome, Watch, WatchId, Withdrawal, WithdrawalChange, MAX_INTERVAL_SECS,
+};
+pub use webhook::{
+    retry_delay, signature, Attempt, AttemptOutcome, Delivery, Disabled, Endpoint, EndpointFilters, Event,
+    EventId, EventKind, Secret, WebhookId,
 };

@@ -10,47 +10,12 @@ use super::{FieldError, KeyName, Sha256, SourceUrl, VersionNo};
 /// The longest interval a watch may ask for: 30 days.
 pub const MAX_INTERVAL_SECS: u64 = 30 * 24 * 3600;
 
-/// A watch's id: 8 random bytes, written as 16 lowercase hex digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct WatchId([u8; 8]);
-
-impl WatchId {
-    pub fn from_bytes(bytes: [u8; 8]) -> Self {
-        Self(bytes)
-    }
-
-    pub fn as_bytes(&self) -> &[u8; 8] {
-        &self.0
-    }
-
-    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let invalid = || FieldError::new(field, "must be a watch id: 16 lowercase hex digits");
-        if raw.len() != 16 || !raw.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-            return Err(invalid());
-        }
-        let bytes = hex::decode(raw).map_err(|_| invalid())?;
-        Ok(Self(bytes.try_into().map_err(|_| invalid())?))
-    }
-}
-
-impl fmt::Display for WatchId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
-    }
-}
-
-impl Serialize for WatchId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for WatchId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        Self::parse("watch_id", &raw).map_err(serde::de::Error::custom)
-    }
-}
+super::short_id::short_id!(
+    /// A watch's id: 8 random bytes, written as 16 lowercase hex digits.
+    WatchId,
+    "watch id",
+    "watch_id"
+);
 
 /// How often a watch fetches its URL: whole seconds, from the service's minimum to 30 days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use chrono::{DateTime, Utc};
 
 use super::{codec, filter_entries, keys, log, matching_entries, Ingested, StatementRow, Store, StoreError};
-use crate::domain::{Submission, Version};
+use crate::domain::{Event, EventKind, Submission, Version};
 use crate::log::merkle::{self, PerfectNode};
 
 /// The ingests waiting for a writer, in arrival order.
@@ -151,7 +151,8 @@ impl Counts {
 
 /// One atomic batch of new versions being assembled by the writer (who holds the writer lock):
 /// each version's content, hash and normalized-hash entries, journal entry, statement row,
-/// filter-index changes, log leaf and the tree nodes it completes; then, once, the checkpoint
+/// filter-index changes, log leaf, the tree nodes it completes and its webhook event
+/// ([`super::webhooks`]); then, once, the checkpoint
 /// signed for the tree they all complete.
 pub(super) struct GroupWrite<'a> {
     store: &'a Store,
@@ -206,7 +207,16 @@ impl<'a> GroupWrite<'a> {
         };
         let (row, record) = (codec::encode(&row)?, codec::encode(version)?);
 
+        let event = Event {
+            kind: EventKind::VersionCreated,
+            statement_id: *id,
+            version: Some(version.version),
+            at: version.ingested_at,
+            withdrawal: None,
+        };
         let batch = &mut self.batch;
+        // First: it is the last step that can fail, and it adds nothing when it does.
+        super::webhooks::stage_event(&self.store.db, batch, &event)?;
         batch.insert(keys::statement(id), row);
         batch.insert(keys::version(id, version.version), record);
         if new_blob {

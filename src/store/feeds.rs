@@ -4,7 +4,7 @@
 //! every listing: the next page starts just before the cursor's key.
 
 use super::{codec, has_contact, has_publisher, keys, Cursor, Page, Store, StoreError, SCAN_BUDGET};
-use crate::domain::{StatementId, Version, Withdrawal};
+use crate::domain::{StatementId, Text, Version, Withdrawal};
 
 /// Filters on each version (not only a statement's latest) of the registry's feed. All given
 /// must match.
@@ -19,6 +19,16 @@ pub struct VersionFilter {
 }
 
 impl VersionFilter {
+    /// The filter on `publisher`, `contact` (each folded as their indexes are) and
+    /// `source_prefix`, those given.
+    pub fn new(publisher: Option<&Text>, contact: Option<&Text>, source_prefix: Option<String>) -> Self {
+        Self {
+            publisher: publisher.map(Text::folded),
+            contact: contact.map(|contact| super::contact_term(&contact.folded())),
+            source_prefix,
+        }
+    }
+
     pub fn matches(&self, version: &Version) -> bool {
         let metadata = &version.metadata;
         self.publisher

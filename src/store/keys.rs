@@ -25,6 +25,11 @@
 //! | `Y` ‖ key name ‖ 0x00 ‖ watch id(8) | empty: the watches of each key |
 //! | `O` ‖ id(16) ‖ sequence(u64 BE) | one observation of a watched source (codec), in recording order |
 //! | `X` ‖ id(16) | the statement's withdrawal: when, the evidence, when restored (codec) |
+//! | `R` ‖ webhook id(8) | a webhook endpoint: URL, events, filters, secrets, state (codec; see [`super::webhooks`]) |
+//! | `E` ‖ sequence(u64 BE) | an event of the outbox (codec), written with what it reports; kept for redelivery |
+//! | `j` ‖ sequence(u64 BE) | empty: an event not yet fanned out to the endpoints |
+//! | `J` ‖ webhook id(8) ‖ sequence(u64 BE) | a delivery still to make of event `sequence` to the endpoint (codec) |
+//! | `G` ‖ webhook id(8) ‖ sequence(u64 BE) | one delivery attempt, in the endpoint's delivery log (codec) |
 //!
 //! The passage index is not in the tree: it is a set of segment files beside it (see
 //! [`super::postings`]), which name versions by their journal sequence number.
@@ -34,7 +39,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{KeyName, Sha1, Sha256, StatementId, VersionNo, WatchId};
+use crate::domain::{KeyName, Sha1, Sha256, StatementId, VersionNo, WatchId, WebhookId};
 
 pub const FORMAT_KEY: &[u8] = b"F";
 pub const FORMAT_MARKER: &[u8] = b"provenance-registry/3";
@@ -60,6 +65,11 @@ pub const WATCH: u8 = b'W';
 pub const WATCH_OWNER: u8 = b'Y';
 pub const OBSERVATION: u8 = b'O';
 pub const WITHDRAWAL: u8 = b'X';
+pub const WEBHOOK: u8 = b'R';
+pub const EVENT: u8 = b'E';
+pub const FAN_OUT: u8 = b'j';
+pub const DELIVERY: u8 = b'J';
+pub const DELIVERY_LOG: u8 = b'G';
 
 fn key(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
@@ -180,6 +190,32 @@ pub fn observation(id: &StatementId, sequence: u64) -> Vec<u8> {
 pub fn observation_statement(key: &[u8]) -> Option<StatementId> {
     let bytes: [u8; 16] = key.get(1..17)?.try_into().ok()?;
     Some(StatementId::from_bytes(bytes))
+}
+
+pub fn webhook(id: &WebhookId) -> Vec<u8> {
+    key(&[&[WEBHOOK], id.as_bytes()])
+}
+
+/// An `E` or `j` key: `tag` and the event's sequence number.
+pub fn event(tag: u8, sequence: u64) -> Vec<u8> {
+    key(&[&[tag], &sequence.to_be_bytes()])
+}
+
+/// The keys under `tag` (`J` or `G`) of one endpoint.
+pub fn endpoint_prefix(tag: u8, id: &WebhookId) -> Vec<u8> {
+    key(&[&[tag], id.as_bytes()])
+}
+
+/// A `J` or `G` key: `tag`, the endpoint and a sequence number.
+pub fn endpoint_entry(tag: u8, id: &WebhookId, sequence: u64) -> Vec<u8> {
+    key(&[&endpoint_prefix(tag, id), &sequence.to_be_bytes()])
+}
+
+/// The endpoint and sequence number of a `J` or `G` key.
+pub fn split_endpoint_entry(key: &[u8]) -> Option<(WebhookId, u64)> {
+    let id: [u8; 8] = key.get(1..9)?.try_into().ok()?;
+    let sequence: [u8; 8] = key.get(9..)?.try_into().ok()?;
+    Some((WebhookId::from_bytes(id), u64::from_be_bytes(sequence)))
 }
 
 pub fn withdrawal(id: &StatementId) -> Vec<u8> {

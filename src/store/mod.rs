@@ -55,11 +55,13 @@ mod postings;
 mod recent;
 mod tiles;
 mod watches;
+mod webhooks;
 
 pub use access::{ApiKey, KeyRing, Revocation};
 pub use feeds::VersionFilter;
 pub use postings::DEFAULT_SEGMENT_VERSIONS;
 pub use watches::{Refusal as WatchRefusal, WatchBook};
+pub use webhooks::{AfterAttempt, DueDelivery, WebhookBook};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -277,6 +279,8 @@ pub struct Store {
     keys: access::KeyRing,
     /// Watched sources and their observations, under a lock of their own (see [`watches`]).
     watches: watches::WatchBook,
+    /// Webhook endpoints, the outbox and the deliveries, under a lock of their own (see [`webhooks`]).
+    webhooks: webhooks::WebhookBook,
 }
 
 /// A version's proof of inclusion in the log, against the latest signed checkpoint: what the
@@ -309,6 +313,7 @@ impl Store {
         let store = Self {
             keys: access::KeyRing::new(db.clone(), tree.clone()),
             watches: watches::WatchBook::new(db.clone(), tree.clone()),
+            webhooks: webhooks::WebhookBook::new(db.clone(), tree.clone()),
             db,
             tree,
             write_lock: Mutex::new(()),
@@ -766,6 +771,11 @@ impl Store {
     /// The watched sources, their observations and the statements' withdrawals.
     pub fn watches(&self) -> &WatchBook {
         &self.watches
+    }
+
+    /// The webhook endpoints, the outbox of events and the deliveries.
+    pub fn webhooks(&self) -> &WebhookBook {
+        &self.webhooks
     }
 
     /// Flushes everything written so far to disk.
@@ -1234,6 +1244,12 @@ impl Store {
             self.watches
                 .audit(|id, n| Ok(self.tree.contains_key(keys::version(id, n))?))?,
         );
+        problems.extend(self.webhooks.audit(|event| {
+            Ok(match event.version {
+                Some(n) => self.tree.contains_key(keys::version(&event.statement_id, n))?,
+                None => event.withdrawal.is_some(),
+            })
+        })?);
         let versions_total = self.tree.scan_prefix([keys::VERSION]).count();
         if versions_total != versions_seen.len() {
             problems.push(format!(

@@ -10,7 +10,8 @@
 //! 3. **One fetch, one batch**: the observation, the watch's new state (next run, validators,
 //!    misses) and any withdrawal change of its statement are applied together and flushed
 //!    before [`WatchBook::record`] returns; after a crash a fetch is either wholly recorded or
-//!    not at all (then it is simply made again).
+//!    not at all (then it is simply made again). A withdrawal or restoration's webhook event
+//!    is in that batch too ([`super::webhooks`], invariant 1).
 //! 4. **Observations name real versions**: an observation's `version`, when set, is a version
 //!    of its statement that was durable before the observation was written.
 
@@ -18,7 +19,8 @@ use std::sync::{Mutex, PoisonError};
 
 use super::{codec, keys, Cursor, Page, StoreError};
 use crate::domain::{
-    KeyName, Observation, StatementId, VersionNo, Watch, WatchId, Withdrawal, WithdrawalChange,
+    Event, EventKind, KeyName, Observation, StatementId, VersionNo, Watch, WatchId, Withdrawal,
+    WithdrawalChange,
 };
 
 /// The watches and observations of a registry; shares the registry's tree.
@@ -143,6 +145,18 @@ impl WatchBook {
             WithdrawalChange::None => {}
             WithdrawalChange::Withdraw(withdrawal) | WithdrawalChange::Restore(withdrawal) => {
                 batch.insert(keys::withdrawal(statement), codec::encode(withdrawal)?);
+                let kind = match change {
+                    WithdrawalChange::Withdraw(_) => EventKind::StatementWithdrawn,
+                    _ => EventKind::StatementRestored,
+                };
+                let event = Event {
+                    kind,
+                    statement_id: *statement,
+                    version: None,
+                    at: observation.at,
+                    withdrawal: Some(withdrawal.clone()),
+                };
+                super::webhooks::stage_event(&self.db, &mut batch, &event)?;
             }
         }
         self.tree.apply_batch(batch)?;
@@ -225,7 +239,7 @@ impl WatchBook {
 }
 
 /// Up to `limit` items of the keys under `prefix`, after `after`.
-fn page_after<T>(
+pub(super) fn page_after<T>(
     tree: &sled::Tree,
     prefix: &[u8],
     after: Option<&Cursor>,

@@ -302,7 +302,9 @@ pub fn random_permille() -> i64 {
     i64::from(u16::from_be_bytes(bytes) % 2001) - 1000
 }
 
-async fn blocking<T: Send + 'static>(
+/// Runs store work of the background tasks (the watcher, the webhook dispatcher) on the
+/// blocking pool.
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
 ) -> Result<T, crate::store::StoreError> {
     tokio::task::spawn_blocking(work)

@@ -9,4 +9,8 @@ mod feeds;
 #[path = "../api/helpers.rs"]
 mod helpers;
 mod origin;
+mod receiver;
+#[path = "../common/standardwebhooks.rs"]
+mod standardwebhooks;
 mod watches;
+mod webhooks;
