@@ -9,8 +9,14 @@
 //!
 //! `PROVENANCE_CRASH_KILLS` sets the number of kills (50 by default, the CI form);
 //! `PROVENANCE_CRASH_SEED` replays a run (the seed is printed).
+//!
+//! A second test kills the service during ingests and webhook deliveries: afterwards every
+//! acknowledged version's event has reached the receiver at least once, and every event
+//! received names a version the store has (`PROVENANCE_WEBHOOK_CRASH_KILLS`, 12 by default).
 
 mod common;
+#[path = "outbound/receiver.rs"]
+mod receiver;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -314,4 +320,122 @@ async fn acknowledged_writes_survive_random_kills() {
         count > kills,
         "the clients got writes acknowledged between kills ({count})"
     );
+}
+
+/// Starts the service on `data_dir`, allowed to deliver to loopback, retrying fast.
+fn start_delivering(data_dir: &std::path::Path) -> (std::process::Child, String) {
+    let mut command = Command::new(common::binary());
+    command.args(common::serve_args(data_dir)).args([
+        "--fetch-allow-private",
+        "--webhook-retry-base-ms",
+        "50",
+    ]);
+    common::spawn_server(command)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_acknowledged_version_is_announced_through_kills() {
+    let kills: usize = std::env::var("PROVENANCE_WEBHOOK_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    println!("webhook crash test: {kills} kills, seed {seed}");
+    let mut rng = Rng(seed | 1);
+    let receiver = receiver::Receiver::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let token = common::create_key(data.path(), "crash-writer", "writer");
+    let admin = common::create_key(data.path(), "crash-admin", "admin");
+    let acknowledged: Acknowledged = Arc::default();
+    for round in 0..=kills {
+        let (mut child, address) = start_delivering(data.path());
+        if round == 0 {
+            let created = client
+                .post(format!("{address}/v1/webhooks"))
+                .bearer_auth(&admin)
+                .json(&json!({ "url": receiver.url("/crash"), "events": ["version.created"] }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(created.status(), StatusCode::CREATED);
+        }
+        if round == kills {
+            // The last start: every acknowledged version's event arrives, at least once.
+            let wanted: Vec<(String, u64)> = acknowledged.lock().unwrap().keys().cloned().collect();
+            let received = receiver
+                .wait("/crash", Duration::from_secs(120), |received| {
+                    let seen: std::collections::BTreeSet<(String, u64)> =
+                        received.iter().map(announced).collect();
+                    wanted.iter().all(|key| seen.contains(key))
+                })
+                .await;
+            for delivery in &received {
+                let (id, n) = announced(delivery);
+                let stored = client
+                    .get(format!("{address}/v1/statements/{id}/versions/{n}"))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    stored.status(),
+                    StatusCode::OK,
+                    "an event for {id} v{n}, which does not exist"
+                );
+            }
+            println!(
+                "{} acknowledged versions announced by {} deliveries over {kills} kills",
+                wanted.len(),
+                received.len()
+            );
+            assert!(wanted.len() > kills, "writes were acknowledged between kills");
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break;
+        }
+        let clients: Vec<_> = (0..4)
+            .map(|_| {
+                tokio::spawn(client_loop(
+                    client.clone(),
+                    address.clone(),
+                    token.clone(),
+                    rng.next(),
+                    acknowledged.clone(),
+                ))
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(100 + rng.below(500))).await;
+        child.kill().unwrap(); // SIGKILL, during ingests and deliveries
+        child.wait().unwrap();
+        for task in clients {
+            task.await.unwrap();
+        }
+    }
+    let fsck = Command::new(common::binary())
+        .arg("fsck")
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "fsck after the crashes: {}",
+        String::from_utf8_lossy(&fsck.stdout)
+    );
+}
+
+/// The (statement id, version) a delivery announces.
+fn announced(delivery: &receiver::Received) -> (String, u64) {
+    let payload = delivery.json();
+    let version = &payload["data"]["version"];
+    (
+        version["statement_id"].as_str().unwrap().to_owned(),
+        version["version"].as_u64().unwrap(),
+    )
 }

@@ -19,17 +19,30 @@ const SOURCE_URL_PATTERN: &str = r#"^[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9](?:[A
 
 /// The schema of a source URL field: a string, `uri`, at most 2048 bytes, [`SOURCE_URL_PATTERN`].
 pub fn source_url_schema() -> utoipa::openapi::Object {
+    http_url_schema(
+        "Absolute http(s) URL of the statement; canonicalized (see the README) to identify it.\n\
+         The service also takes forms the pattern leaves out (international host names, IP\n\
+         addresses, no path), at most 2048 bytes long as sent and once canonical.",
+    )
+}
+
+/// The schema of a webhook endpoint's URL: as [`source_url_schema`]'s.
+pub fn endpoint_url_schema() -> utoipa::openapi::Object {
+    http_url_schema(
+        "Where to POST events: an absolute http(s) URL. A host that is a non-public IP address is\n\
+         refused (422) unless the operator allows it. The service also takes forms the pattern\n\
+         leaves out (international host names, IP addresses, no path).",
+    )
+}
+
+fn http_url_schema(description: &str) -> utoipa::openapi::Object {
     use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
     ObjectBuilder::new()
         .schema_type(Type::String)
         .format(Some(SchemaFormat::Custom("uri".into())))
         .max_length(Some(2048))
         .pattern(Some(SOURCE_URL_PATTERN))
-        .description(Some(
-            "Absolute http(s) URL of the statement; canonicalized (see the README) to identify it.\n\
-             The service also takes forms the pattern leaves out (international host names, IP\n\
-             addresses, no path), at most 2048 bytes long as sent and once canonical.",
-        ))
+        .description(Some(description))
         .build()
 }
 

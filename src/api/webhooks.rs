@@ -31,18 +31,35 @@ const DEFAULT_GRACE_SECS: u64 = 24 * 3600;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "https://newsroom.example.org/hooks/provenance", "events": ["version.created", "statement.withdrawn"], "filters": {"publisher": "American Civil Liberties Union"}}))]
 pub struct WebhookRequest {
-    /// Where to POST events: an absolute http(s) URL. A host that is a non-public address is
-    /// refused (422) unless the operator allows it.
-    #[schema(required = true)]
+    #[schema(required = true, schema_with = super::model::endpoint_url_schema)]
     pub url: Option<String>,
-    /// The events wanted: any of `version.created`, `statement.withdrawn`, `statement.restored`.
-    #[schema(required = true, value_type = Vec<String>)]
+    #[schema(required = true, schema_with = events_schema)]
     pub events: Option<Vec<String>>,
     /// Only events whose version (for a withdrawal, the statement's latest) matches all given.
     #[serde(default)]
     pub filters: Option<FiltersRecord>,
     /// A note for the admins, up to 300 characters.
+    #[schema(
+        max_length = 300,
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
+    )]
     pub description: Option<String>,
+}
+
+/// The schema of `events`: one to three distinct event names.
+fn events_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let name = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(EventKind::ALL.map(EventKind::as_str)));
+    ArrayBuilder::new()
+        .items(name)
+        .min_items(Some(1))
+        .unique_items(true)
+        .description(Some(
+            "The events wanted: any of `version.created`, `statement.withdrawn`, `statement.restored`.",
+        ))
+        .build()
 }
 
 /// An endpoint's filters: the publisher, a media contact (name, organization, e-mail or phone)
@@ -50,8 +67,20 @@ pub struct WebhookRequest {
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FiltersRecord {
+    /// Compared case-insensitively with white space folded.
+    #[schema(
+        max_length = 300,
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
+    )]
     pub publisher: Option<String>,
+    /// A name, organization or e-mail address (case-insensitive), or a phone number (by digits).
+    #[schema(
+        max_length = 300,
+        pattern = r#"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u180e\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"#
+    )]
     pub contact: Option<String>,
+    /// A prefix of the canonical source URL: printable ASCII, percent-encoded.
+    #[schema(min_length = 1, max_length = 2048, pattern = r"^[\x21-\x7e]+$")]
     pub source_prefix: Option<String>,
 }
 
@@ -129,9 +158,10 @@ pub struct WebhookPage {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RotateRequest {
-    /// Seconds the old secret stays valid beside the new one: 0 to 604800 (7 days); 86400 by
-    /// default.
-    pub grace_seconds: Option<u64>,
+    /// Seconds the old secret stays valid beside the new one: a whole number from 0 to 604800
+    /// (7 days); 86400 by default.
+    #[schema(value_type = Option<u64>, minimum = 0, maximum = 604800)]
+    pub grace_seconds: Option<f64>,
 }
 
 /// One delivery attempt.
@@ -183,7 +213,12 @@ pub struct DeliveryPage {
 #[serde(deny_unknown_fields)]
 pub struct RedeliverRequest {
     /// The event's id, as in the delivery log or a delivery's `webhook-id`.
-    #[schema(required = true, example = "msg_000000000000002a")]
+    #[schema(
+        required = true,
+        value_type = String,
+        example = "msg_000000000000002a",
+        pattern = "^msg_[0-9a-f]{16}$"
+    )]
     pub event_id: Option<String>,
 }
 
@@ -390,7 +425,8 @@ pub async fn get_webhook(
     request_body(content = RotateRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "The endpoint, with its new secret.", body = WebhookWithSecret),
-        AdminLookupErrors,
+        (status = 404, response = super::model::NotFoundProblem),
+        WriteErrors,
     )
 )]
 #[post("/v1/webhooks/{webhook_id}/rotate-secret")]
@@ -404,13 +440,17 @@ pub async fn rotate_webhook_secret(
     require(&req, Role::Admin)?;
     let id = webhook_id(&path)?;
     let request: RotateRequest = read_json(&req, payload, **limit).await?;
-    let grace = request.grace_seconds.unwrap_or(DEFAULT_GRACE_SECS);
-    if grace > MAX_GRACE_SECS {
-        return Err(ApiError::bad_request(
-            "grace_seconds",
-            "must be 0 to 604800 (7 days)",
-        ));
-    }
+    // JSON has one kind of number: 3600.0 is as whole a number as 3600.
+    let grace = match request.grace_seconds {
+        None => DEFAULT_GRACE_SECS,
+        Some(secs) if secs.fract() == 0.0 && (0.0..=MAX_GRACE_SECS as f64).contains(&secs) => secs as u64,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "grace_seconds",
+                "must be a whole number of seconds from 0 to 604800 (7 days)",
+            ))
+        }
+    };
     let secret = Secret::random().ok_or(ApiError::Overloaded)?;
     let until: DateTime<Utc> = Utc::now() + chrono::Duration::seconds(grace as i64);
     let store = store.into_inner();
@@ -593,8 +633,8 @@ pub async fn list_webhook_deliveries(
     request_body(content = RedeliverRequest, content_type = "application/json"),
     responses(
         (status = 202, description = "The delivery is queued."),
-        (status = 409, response = super::model::ConflictProblem),
-        AdminLookupErrors,
+        (status = 404, response = super::model::NotFoundProblem),
+        WriteErrors,
     )
 )]
 #[post("/v1/webhooks/{webhook_id}/redeliver")]
