@@ -621,7 +621,8 @@ pub async fn list_webhook_deliveries(
 /// Deliver an event again.
 ///
 /// Queues a new delivery of the event to the endpoint (with the same `webhook-id`), retried
-/// as any other; 202 once it is queued.
+/// as any other; 202 once it is queued, 409 when the endpoint is disabled or no event has that
+/// id.
 #[utoipa::path(
     post,
     path = "/v1/webhooks/{webhook_id}/redeliver",
@@ -669,12 +670,10 @@ pub async fn redeliver_webhook_event(
         }
         match book.redeliver(&id, event, Utc::now())? {
             true => Ok(Ok(())),
-            // The endpoint is there; what the body names is not: 422, not 404.
-            false => Ok(Err(FieldErrors::from(FieldError::new(
-                "event_id",
-                format!("names no event: no event has the id {event}"),
-            ))
-            .into())),
+            // The endpoint in the path is there; the event the body names is not.
+            false => Ok(Err(ApiError::Conflict(format!(
+                "no event has the id {event}: there is nothing to deliver again"
+            )))),
         }
     })
     .await?;
