@@ -8,15 +8,41 @@ use std::time::Duration;
 
 /// The process's peak resident set size (`VmHWM`), in KiB; 0 where /proc is not available.
 pub fn peak_rss_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+/// The process's resident set size now (`VmRSS`), in KiB; 0 where /proc is not available.
+pub fn rss_kib() -> u64 {
+    status_kib("VmRSS:")
+}
+
+/// A `/proc/self/status` figure in KiB.
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// The CPU time the process has used so far (user and system, all threads), from
+/// `/proc/self/stat` in clock ticks of 1/100 s (Linux's `USER_HZ`); 0 where /proc is not
+/// available.
+pub fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            // The fields after the command name, which is in parentheses and may hold spaces.
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            let ticks = |n: usize| fields.get(n)?.parse::<u64>().ok();
+            // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+            Some((ticks(11)? + ticks(12)?) as f64 / 100.0)
+        })
+        .unwrap_or(0.0)
 }
 
 /// The bytes of every file under `path`.
