@@ -31,6 +31,7 @@ fn benchmarks(c: &mut Criterion) {
         metadata: Metadata::default(),
         submitted_by: None,
         sources: Default::default(),
+        captured_at: None,
     };
     let mut group = c.benchmark_group("5 KB press release");
     group.bench_function("sha256 (baseline)", |b| {

@@ -38,6 +38,7 @@ fn version(n: u64) -> (Version, String) {
         },
         submitted_by: None,
         sources: Default::default(),
+        captured_at: None,
     }
     .read_exactly();
     let mut salt = [0u8; 32];

@@ -28,6 +28,7 @@ fn draft(text: &str) -> Draft {
         metadata: Metadata::default(),
         submitted_by: None,
         sources: Default::default(),
+        captured_at: None,
     }
 }
 

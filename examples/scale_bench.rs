@@ -111,6 +111,7 @@ fn fill(store: &Arc<provenance::store::Store>, from: u64, to: u64) -> anyhow::Re
                         metadata: Metadata::default(),
                         submitted_by: None,
                         sources: Default::default(),
+                        captured_at: None,
                     }
                     .read();
                     fingerprints.fetch_add(submission.reading.fingerprints.len() as u64, Ordering::Relaxed);

@@ -81,6 +81,7 @@ fn main() -> anyhow::Result<()> {
                             },
                             submitted_by: None,
                             sources: Default::default(),
+                            captured_at: None,
                         }
                         .read_exactly()
                     })

@@ -142,6 +142,7 @@ fn registry(data: &Path) -> Vec<Version> {
                 },
                 submitted_by: None,
                 sources: Default::default(),
+                captured_at: None,
             }
             .read_exactly();
             match store.ingest(submission, at.parse().unwrap()).unwrap() {
@@ -436,7 +437,7 @@ fn the_export_endpoint_streams_the_cli_export_to_admin_keys_only() {
 /// `capture_http` (with requests) and by `wget --warc-file` into the WARC files named on the
 /// command line. Prints the origin's address.
 const CRAWL: &str = r#"
-import sys, threading, subprocess
+import sys, threading, subprocess, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 from warcio.capture_http import capture_http
 import requests
@@ -468,6 +469,8 @@ origin = "http://127.0.0.1:%d" % server.server_port
 with capture_http(sys.argv[1]):
     for path in ["/a", "/b", "/x", "/gone", "/logo.png", "/latin"]:
         requests.get(origin + path)
+# WARC-Dates are to the second: the second crawl is a later second.
+time.sleep(1.1)
 pages["/a"] = (200, "text/html; charset=utf-8", "<html><body><p>Second wording.</p></body></html>".encode())
 with capture_http(sys.argv[2]):
     requests.get(origin + "/a")
@@ -561,9 +564,82 @@ fn captures_of_warcio_and_wget_import_in_date_order_once() {
         ["<html><body><p>Fetched by wget.</p></body></html>"]
     );
 
+    // Each version keeps its capture's WARC-Date as captured_at, its Memento-Datetime.
+    let records = records_of(&client, &address, &format!("{origin}/a"));
+    let time = |record: &serde_json::Value, field: &str| {
+        chrono::DateTime::parse_from_rfc3339(
+            record[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("{field}: {record}")),
+        )
+        .unwrap()
+    };
+    for record in &records {
+        let captured = time(record, "captured_at");
+        assert!(captured <= time(record, "ingested_at"), "{record}");
+        assert_eq!(
+            time(record, "memento_datetime"),
+            chrono::Timelike::with_nanosecond(&captured, 0).unwrap(),
+            "{record}"
+        );
+    }
+    assert!(time(&records[0], "captured_at") < time(&records[1], "captured_at"));
+    let cdx = client
+        .get(format!("{address}/cdx"))
+        .query(&[("url", format!("{origin}/a").as_str()), ("fl", "timestamp")])
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let stamps: Vec<String> = records
+        .iter()
+        .map(|r| time(r, "captured_at").format("%Y%m%d%H%M%S").to_string())
+        .collect();
+    assert_eq!(
+        cdx.lines().collect::<Vec<_>>(),
+        stamps,
+        "CDX timestamps are the capture times"
+    );
+
     let again = import_warc(&address, &writer, &files);
     assert!(again.contains(": 0 versions created, 0 unchanged"), "{again}");
     assert!(again.contains("skipped 6: already in the registry"), "{again}");
     service.kill().unwrap();
     service.wait().unwrap();
+
+    // The later crawl imported first: the earlier crawl's older wording of /a comes after the
+    // latest version, and is refused rather than put out of order.
+    let data = dir.path().join("data-out-of-order");
+    let writer = common::create_key(&data, "crawler", "writer");
+    let (mut service, address) = common::start(&data);
+    let first = import_warc(&address, &writer, &files[1..2]);
+    assert!(first.contains(": 2 versions created"), "{first}");
+    let later = import_warc(&address, &writer, &files[0..1]);
+    assert!(
+        later.contains("skipped 1: captured before the latest version of its URL"),
+        "{later}"
+    );
+    assert!(
+        later.contains("skipped 1: already in the registry"),
+        "/b: {later}"
+    );
+    let records = records_of(&client, &address, &format!("{origin}/a"));
+    assert_eq!(records.len(), 1, "{records:?}");
+    service.kill().unwrap();
+    service.wait().unwrap();
+}
+
+/// The version records of the statement at `url`.
+fn records_of(client: &reqwest::blocking::Client, address: &str, url: &str) -> Vec<serde_json::Value> {
+    let id = provenance::domain::StatementId::for_url(&SourceUrl::parse("u", url).unwrap());
+    let list: serde_json::Value = client
+        .get(format!("{address}/v1/statements/{id}/versions"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    list["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{url}: {list}"))
+        .clone()
 }

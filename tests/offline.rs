@@ -53,6 +53,7 @@ fn populate_with(data_dir: &Path, options: StoreOptions) {
             },
             submitted_by: None,
             sources: Default::default(),
+            captured_at: None,
         }
         .read_exactly();
         store.ingest(submission, Utc::now()).unwrap();
@@ -251,6 +252,7 @@ fn a_store_that_lost_history_below_sled_refuses_to_open() {
                 metadata: Metadata::default(),
                 submitted_by: None,
                 sources: Default::default(),
+                captured_at: None,
             }
             .read_exactly();
             store.ingest(submission, Utc::now()).unwrap();

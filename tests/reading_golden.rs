@@ -642,6 +642,7 @@ fn record(input: &Input) -> Value {
         },
         submitted_by: None,
         sources: Default::default(),
+        captured_at: None,
     };
     let submission = draft.read();
     let extraction = read_content(&input.content, input.content_type);

@@ -39,6 +39,7 @@ fn submission(op: &Op) -> Submission {
         },
         submitted_by: None,
         sources: Default::default(),
+        captured_at: None,
     }
     .read_exactly()
 }
@@ -207,6 +208,7 @@ fn concurrent_ingests_are_committed_in_groups_without_losing_or_doubling_a_versi
                                 metadata: Metadata::default(),
                                 submitted_by: None,
                                 sources: Default::default(),
+                                captured_at: None,
                             };
                             match store.ingest(draft.read_exactly(), Utc::now()).unwrap() {
                                 Ingested::Created(version) => (version.statement_id, version.version.get()),

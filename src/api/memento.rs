@@ -2,8 +2,10 @@
 //! exact stored bytes) and TimeMaps, for `GET` and `HEAD`. The path grammar and the links are
 //! pure code in [`crate::archive::memento`]; this is the glue to the store.
 //!
-//! A version's Memento-Datetime is its `ingested_at`, to the second: the time the registry
-//! recorded it.
+//! A version's Memento-Datetime is, to the second, its `captured_at` when the client that sent
+//! it said when it was captured (an imported WARC's `WARC-Date`), else its `ingested_at`: the
+//! time the registry recorded it ([`Version::memento_at`]; the record gives it as
+//! `memento_datetime`).
 
 use actix_web::http::header;
 use actix_web::{route, web, HttpRequest, HttpResponse};
@@ -33,7 +35,7 @@ pub const TIMEMAP_PAGE: u32 = 500;
 /// TimeGate at that time (1 to 14 digits, `YYYYMMDDhhmmss`, a partial one meaning the end
 /// of its period); both redirect (302, `Vary: accept-datetime`) to the memento current then:
 /// the latest version recorded at or before it, or the first. `{timestamp}id_/{url}` is that
-/// memento: the exact stored bytes with `Memento-Datetime` (the version's `ingested_at`),
+/// memento: the exact stored bytes with `Memento-Datetime` (see `memento_datetime` in its record),
 /// `Link` (original, timegate, timemap, first/prev/next/last memento, and `describedby` the
 /// version record and its proof bundle), `Repr-Digest`; a timestamp that is not the memento's
 /// own redirects to it. `timemap/link/{url}` (RFC 6690 link format) and `timemap/json/{url}`
@@ -161,7 +163,7 @@ impl Mementos<'_> {
     }
 
     fn current_at(&self, at: DateTime<Utc>) -> Result<Version, StoreError> {
-        let n = current_at(self.count(), at, |n| self.version(n).map(|v| v.ingested_at))?;
+        let n = current_at(self.count(), at, |n| self.version(n).map(|v| v.memento_at()))?;
         self.version(n)
     }
 
@@ -180,9 +182,9 @@ fn reference(base: &str, version: &Version) -> MementoRef {
     MementoRef {
         uri: format!(
             "{base}{}",
-            memento_path(version.ingested_at, version.source_url.as_str())
+            memento_path(version.memento_at(), version.source_url.as_str())
         ),
-        datetime: memento_time(version.ingested_at),
+        datetime: memento_time(version.memento_at()),
     }
 }
 
@@ -253,7 +255,7 @@ fn answer(
         }
         WebPath::Memento { at, exact, .. } => {
             let version = mementos.current_at(at)?;
-            if exact && memento_time(version.ingested_at) == at {
+            if exact && memento_time(version.memento_at()) == at {
                 memento_reply(&mementos, version)?
             } else {
                 Reply::Redirect {
@@ -319,8 +321,8 @@ fn timemap(mementos: &Mementos, format: TimeMapFormat, from: u32) -> Result<Repl
             );
             let mut attributes = vec![("type", "application/link-format".to_owned())];
             if let (Some(first), Some(last)) = (page.first(), page.last()) {
-                attributes.push(("from", http_date(memento_time(first.ingested_at))));
-                attributes.push(("until", http_date(memento_time(last.ingested_at))));
+                attributes.push(("from", http_date(memento_time(first.memento_at()))));
+                attributes.push(("until", http_date(memento_time(last.memento_at()))));
             }
             links.add(
                 &timemap_uri(mementos.base, format, from, original),
@@ -391,7 +393,7 @@ fn respond(reply: Reply) -> HttpResponse {
             bytes,
             links,
         } => HttpResponse::Ok()
-            .insert_header(("Memento-Datetime", http_date(memento_time(version.ingested_at))))
+            .insert_header(("Memento-Datetime", http_date(memento_time(version.memento_at()))))
             .insert_header((header::LINK, links))
             .insert_header((header::ETAG, format!("\"{}\"", version.sha256.to_hex())))
             .insert_header(("Repr-Digest", format!("sha-256=:{}:", version.sha256.to_base64())))
@@ -413,7 +415,7 @@ pub(super) fn content_headers(req: &HttpRequest, version: &Version) -> [(&'stati
     let mut links = base_links(&base, version.source_url.as_str());
     links.memento(&reference(&base, version), "memento");
     [
-        ("Memento-Datetime", http_date(memento_time(version.ingested_at))),
+        ("Memento-Datetime", http_date(memento_time(version.memento_at()))),
         ("Link", links.render(", ")),
     ]
 }

@@ -7,9 +7,9 @@ use utoipa::{IntoParams, ToResponse, ToSchema};
 use super::body::BoundedList;
 use super::problem::Problem;
 use crate::domain::{
-    leaf_bytes, Contact, Content, ContentType, Draft, Email, Field, FieldError, FieldErrors, FieldSources,
-    KeyName, Metadata, Phone, PublishedAt, Salt, Sha1, Sha256, Source, SourceUrl, Statement, StatementId,
-    Text, Version, VersionNo, MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
+    leaf_bytes, parse_captured_at, Contact, Content, ContentType, Draft, Email, Field, FieldError,
+    FieldErrors, FieldSources, KeyName, Metadata, Phone, PublishedAt, Salt, Sha1, Sha256, Source, SourceUrl,
+    Statement, StatementId, Text, Version, VersionNo, MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
 };
 use crate::log::merkle;
 
@@ -95,6 +95,14 @@ pub struct IngestRequest {
     /// Media contacts named by the statement (at most 50).
     #[schema(value_type = Option<Vec<ContactInput>>, max_items = 50)]
     pub media_contacts: Option<BoundedList<ContactInput, MAX_CONTACTS>>,
+    /// When the content was captured, as the client asserts it (a crawler's `WARC-Date`; what
+    /// `provenance import-warc` sends): an RFC 3339 date-time with offset, no later than now.
+    /// Kept as the version's `captured_at` and used as its Memento-Datetime; not checked
+    /// otherwise and not part of the log's leaf (`ingested_at` is the registry's own time).
+    /// A new version captured before the latest version's Memento-Datetime is refused (409):
+    /// captures of a URL must arrive in capture order. It never makes a new version by itself.
+    #[schema(value_type = Option<String>, format = DateTime, example = "2026-11-23T14:05:09Z")]
+    pub captured_at: Option<String>,
 }
 
 /// A media contact as sent by a client: at least one field, not null.
@@ -135,6 +143,7 @@ pub struct ParsedRequest {
     pub content: Content,
     pub metadata: Metadata,
     pub sources: FieldSources,
+    pub captured_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl IngestRequest {
@@ -167,6 +176,10 @@ impl IngestRequest {
         let published_at = errors.take(optional(self.published_at, |raw| {
             PublishedAt::parse("published_at", raw)
         }));
+        let now = chrono::Utc::now();
+        let captured_at = errors.take(optional(self.captured_at, |raw| {
+            parse_captured_at("captured_at", raw, now)
+        }));
         let contacts_sent = self.media_contacts.is_some();
         let mut contacts = self
             .media_contacts
@@ -191,7 +204,15 @@ impl IngestRequest {
             })
             .collect();
         errors.into_result()?;
-        match (source_url, content, content_type, title, publisher, published_at) {
+        match (
+            source_url,
+            content,
+            content_type,
+            title,
+            publisher,
+            published_at,
+            captured_at,
+        ) {
             (
                 Some(source_url),
                 Some(content),
@@ -199,6 +220,7 @@ impl IngestRequest {
                 Some(title),
                 Some(publisher),
                 Some(published_at),
+                Some(captured_at),
             ) => {
                 let supplied = |sent: bool| sent.then_some(Source::Supplied);
                 let sources = FieldSources {
@@ -218,6 +240,7 @@ impl IngestRequest {
                         media_contacts,
                     },
                     sources,
+                    captured_at,
                 })
             }
             _ => Err(FieldError::new("body", "could not be parsed").into()),
@@ -239,6 +262,7 @@ impl TryFrom<IngestRequest> for Draft {
             metadata: parsed.metadata,
             submitted_by: None,
             sources: parsed.sources,
+            captured_at: parsed.captured_at,
         })
     }
 }
@@ -308,6 +332,7 @@ impl From<&crate::store::VersionProof> for ProofBundle {
     "published_at": "2018-01-24T16:30:00-05:00",
     "media_contacts": [{"name": null, "organization": "ACLU National", "phone": "212-549-2666", "email": "media@aclu.org"}],
     "ingested_at": "2026-11-23T14:05:09.123456Z",
+    "memento_datetime": "2026-11-23T14:05:09Z",
     "ingested_by": "newsroom-desk",
     "field_sources": {"title": "supplied", "publisher": "supplied", "published_at": "supplied", "media_contacts": "supplied"},
     "changed": ["content"],
@@ -341,8 +366,19 @@ pub struct VersionRecord {
     /// The publication date as the source gave it (a date, or a date-time with offset).
     pub published_at: Option<String>,
     pub media_contacts: Vec<ContactRecord>,
-    /// When the server stored this version (RFC 3339, UTC).
+    /// When the server stored this version (RFC 3339, UTC): the registry's own time, the one
+    /// its log's checkpoints vouch for.
     pub ingested_at: String,
+    /// When the content was captured, as the client that sent it asserted (an imported WARC's
+    /// `WARC-Date`; RFC 3339, UTC); not checked by the registry and not part of the log's
+    /// leaf. Absent when the client said nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
+    /// The version's Memento-Datetime (RFC 3339, UTC, to the second, as `/web/` and `/cdx`
+    /// give it): `captured_at` when there is one, else `ingested_at`. Derived; ignored by
+    /// import.
+    #[serde(default)]
+    pub memento_datetime: String,
     /// The name of the API key that ingested this version.
     pub ingested_by: Option<String>,
     /// For `title`, `publisher`, `published_at` and `media_contacts`: `supplied` by the client,
@@ -466,6 +502,9 @@ impl From<&Version> for VersionRecord {
             published_at,
             media_contacts,
             ingested_at: super::rfc3339(version.ingested_at),
+            captured_at: version.captured_at.map(super::rfc3339),
+            memento_datetime: crate::archive::memento::memento_time(version.memento_at())
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             ingested_by: version.ingested_by.as_ref().map(ToString::to_string),
             field_sources,
             changed: version
@@ -530,10 +569,18 @@ impl TryFrom<&VersionRecord> for Version {
                 errors.take(parse_contact(input, true).map_err(|e| e.within(&format!("media_contacts[{i}]"))))
             })
             .collect();
-        let ingested_at = errors.take(
-            chrono::DateTime::parse_from_rfc3339(&record.ingested_at)
+        let time = |field: &str, raw: &str| {
+            chrono::DateTime::parse_from_rfc3339(raw)
                 .map(|time| time.with_timezone(&chrono::Utc))
-                .map_err(|_| FieldError::new("ingested_at", "must be an RFC 3339 date-time")),
+                .map_err(|_| FieldError::new(field, "must be an RFC 3339 date-time"))
+        };
+        let ingested_at = errors.take(time("ingested_at", &record.ingested_at));
+        let captured_at = errors.take(
+            record
+                .captured_at
+                .as_deref()
+                .map(|raw| time("captured_at", raw))
+                .transpose(),
         );
         let changed = errors.take(
             record
@@ -576,6 +623,7 @@ impl TryFrom<&VersionRecord> for Version {
             contacts_salt: contacts_salt.ok_or_else(incomplete)?,
             ingested_by: ingested_by.ok_or_else(incomplete)?,
             sources: record.field_sources.into(),
+            captured_at: captured_at.ok_or_else(incomplete)?,
         })
     }
 }

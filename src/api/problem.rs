@@ -158,7 +158,13 @@ impl ApiError {
                 problem.field = Some("body".to_owned())
             }
             Self::Unauthorized(_) | Self::Forbidden(_) => problem.field = Some("Authorization".to_owned()),
-            Self::Store(StoreError::ReserveReached { .. }) => {}
+            Self::Store(StoreError::CapturedBefore { .. }) => problem.field = Some("captured_at".to_owned()),
+            // Their own message says what is wrong and how to go on.
+            Self::Store(
+                StoreError::ReserveReached { .. }
+                | StoreError::IdCollision { .. }
+                | StoreError::VersionsExhausted(_),
+            ) => {}
             Self::Store(_) => {
                 problem.detail = "the registry could not complete the request; it has been logged".to_owned()
             }
@@ -183,7 +189,12 @@ impl ApiError {
                 "urn:provenance:problem:unsupported-media-type",
                 "Unsupported media type",
             ),
-            Self::Conflict(_) => (
+            Self::Conflict(_)
+            | Self::Store(
+                StoreError::IdCollision { .. }
+                | StoreError::VersionsExhausted(_)
+                | StoreError::CapturedBefore { .. },
+            ) => (
                 "urn:provenance:problem:conflict",
                 "The request conflicts with stored data",
             ),
@@ -237,9 +248,11 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { .. } | Self::TooManyLines { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Conflict(_)
-            | Self::Store(StoreError::IdCollision { .. } | StoreError::VersionsExhausted(_)) => {
-                StatusCode::CONFLICT
-            }
+            | Self::Store(
+                StoreError::IdCollision { .. }
+                | StoreError::VersionsExhausted(_)
+                | StoreError::CapturedBefore { .. },
+            ) => StatusCode::CONFLICT,
             Self::Store(StoreError::ReserveReached { .. }) => StatusCode::INSUFFICIENT_STORAGE,
             Self::Store(StoreError::Full(_)) => StatusCode::INSUFFICIENT_STORAGE,
             Self::Store(StoreError::Unavailable(_)) | Self::Overloaded | Self::Busy => {

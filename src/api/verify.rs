@@ -309,6 +309,7 @@ fn parse(request: VerifyRequest) -> Result<(CopyParts, Option<SourceUrl>), Field
             publisher: None,
             published_at: None,
             media_contacts: None,
+            captured_at: None,
         }
         .parse(false)?;
         if let Some(claimed) = sha1.filter(|&claimed| claimed != Sha1::of(parsed.content.as_bytes())) {

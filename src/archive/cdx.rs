@@ -129,7 +129,7 @@ impl Field {
 }
 
 /// Where a version is in the CDX index: its SURT key, its 14-digit timestamp (its
-/// `ingested_at`), then its statement id and version number, which order the versions of one
+/// Memento-Datetime, [`Version::memento_at`]), then its statement id and version number, which order the versions of one
 /// SURT recorded in the same second. Its byte form ([`Position::to_bytes`]) sorts as the index
 /// does; a resume key is that form in base64url.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -144,7 +144,7 @@ impl Position {
     pub fn of(version: &Version) -> Self {
         Self {
             surt: Surt::of(&version.source_url).as_str().to_owned(),
-            timestamp: timestamp14(version.ingested_at),
+            timestamp: timestamp14(version.memento_at()),
             id: version.statement_id,
             version: version.version,
         }

@@ -124,7 +124,7 @@ impl WarcExport {
             resource_id,
             self.warcinfo,
             &url,
-            version.ingested_at,
+            version.memento_at(),
             &content_type,
             bytes,
             sha1,
@@ -144,7 +144,7 @@ impl WarcExport {
             self.warcinfo,
             resource_id,
             &metadata_uri,
-            version.ingested_at,
+            version.memento_at(),
             "application/json",
             &json,
         )

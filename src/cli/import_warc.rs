@@ -10,8 +10,15 @@
 //! of the same URL is skipped; so importing a file again creates nothing, while a page that
 //! went back to an earlier wording within one file still gets that version.
 //!
+//! Each capture is sent with its `WARC-Date` as `captured_at`: the version records it as the
+//! client's claim (its `ingested_at` stays the registry's own time) and takes it as its
+//! Memento-Datetime. Captures out of order: within one import they are sorted first; a capture
+//! of new content older than the latest version already in the registry for its URL (a crawl
+//! imported after a newer one) is refused by the server, so the statement's timeline stays in
+//! capture order, and counted as skipped ("captured before the latest version of its URL").
+//!
 //! The captures of all files are held in memory to be sorted by date: import very large crawls
-//! file by file. Versions get the registry's own `ingested_at`; the WARC-Date is not kept yet.
+//! file by file.
 
 use anyhow::{bail, Context};
 use std::collections::btree_map::Entry;
@@ -153,6 +160,7 @@ async fn send(
             "source_url": capture.url,
             "content": capture.text,
             "content_type": capture.content_type,
+            "captured_at": capture.captured_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
         }))?;
         if lines > 0 && body.len() + line.len() + 1 > MAX_BATCH_BYTES {
             post_batch(http, server, key, std::mem::take(&mut body), report).await?;
@@ -198,6 +206,9 @@ async fn post_batch(
         match result["status"].as_u64() {
             Some(201) => report.created += 1,
             Some(200) => report.unchanged += 1,
+            Some(409) if result["problem"]["field"] == "captured_at" => {
+                report.skip("captured before the latest version of its URL".to_owned())
+            }
             status => report.skip(format!(
                 "refused by the server ({}): {}",
                 status.unwrap_or(0),

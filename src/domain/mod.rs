@@ -32,8 +32,8 @@ pub use leaf::{contacts_commitment, leaf_bytes, Salt, LEAF_FORMAT};
 pub use published_at::PublishedAt;
 pub use reading::{fill_unsent, read_content, ComparableText, Draft, Reading};
 pub use record::{
-    Field, FieldSources, Metadata, Placement, Source, Statement, Submission, Succession, Version,
-    MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
+    parse_captured_at, Field, FieldSources, Metadata, Placement, Source, Statement, Submission, Succession,
+    Version, MAX_CONTACTS, MAX_PUBLISHER_CHARS, MAX_TITLE_CHARS,
 };
 pub use sha1::Sha1;
 pub use sha256::Sha256;

@@ -4,6 +4,7 @@
 //! matched by: the `norm-v1` hash of the text without its page boilerplate, and the
 //! fingerprints of its word shingles.
 
+use chrono::{DateTime, Utc};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -27,6 +28,8 @@ pub struct Draft {
     pub submitted_by: Option<KeyName>,
     /// Which metadata fields the client sent.
     pub sources: FieldSources,
+    /// When the content was captured, as the client asserts it (a crawler's `WARC-Date`).
+    pub captured_at: Option<DateTime<Utc>>,
 }
 
 impl Draft {
@@ -59,6 +62,7 @@ impl Draft {
             metadata: self.metadata,
             submitted_by: self.submitted_by,
             sources: self.sources,
+            captured_at: self.captured_at,
         }
     }
 }
@@ -204,6 +208,7 @@ Media Contact: Jane Doe, (786) 363-2737, media@aclufl.org\n";
             metadata,
             submitted_by: None,
             sources,
+            captured_at: None,
         }
     }
 

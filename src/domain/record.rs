@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Contact, Content, ContentType, KeyName, PublishedAt, Reading, Salt, Sha1, Sha256, SourceUrl, StatementId,
-    Text, VersionNo,
+    Contact, Content, ContentType, FieldError, KeyName, PublishedAt, Reading, Salt, Sha1, Sha256, SourceUrl,
+    StatementId, Text, VersionNo,
 };
 
 /// The longest title accepted, in characters.
@@ -59,12 +59,33 @@ pub struct Submission {
     pub sources: FieldSources,
     /// What copies and passages are matched by.
     pub reading: Reading,
+    /// When the content was captured, as the client asserts it; see [`Version::captured_at`].
+    pub captured_at: Option<DateTime<Utc>>,
 }
 
 impl Submission {
     pub fn statement_id(&self) -> StatementId {
         StatementId::for_url(&self.source_url)
     }
+}
+
+/// Parses a claimed capture time: an RFC 3339 date-time with offset, no later than `now`.
+pub fn parse_captured_at(field: &str, raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
+    let at = DateTime::parse_from_rfc3339(raw)
+        .map_err(|_| {
+            FieldError::new(
+                field,
+                "must be an RFC 3339 date-time with offset, such as 2026-11-23T14:05:09Z",
+            )
+        })?
+        .with_timezone(&Utc);
+    if at > now {
+        return Err(FieldError::new(
+            field,
+            "is later than now: a capture cannot be in the future",
+        ));
+    }
+    Ok(at)
 }
 
 /// A field of a version that can change from one version to the next.
@@ -126,6 +147,12 @@ pub struct Version {
     /// Which metadata fields were supplied and which extracted (not part of the log's leaf).
     #[serde(default)]
     pub sources: FieldSources,
+    /// When the content was captured, as the client asserted it (an imported WARC's
+    /// `WARC-Date`): not checked by the registry and not part of the log's leaf, whose own time
+    /// is `ingested_at`. When present it is the version's Memento-Datetime
+    /// ([`Version::memento_at`]). It never changes whether a submission is a new version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<DateTime<Utc>>,
 }
 
 /// Where a new version goes in the log, chosen by the store: its leaf's index and the salt of
@@ -145,6 +172,12 @@ pub enum Succession {
     New(Box<Version>),
     /// The statement already has `u32::MAX` versions.
     Exhausted,
+    /// The submission is a new version captured before the latest version's Memento-Datetime
+    /// (`latest_at`): taken, it would put the statement's timeline out of order.
+    CapturedBefore {
+        latest: VersionNo,
+        latest_at: DateTime<Utc>,
+    },
 }
 
 impl Version {
@@ -163,6 +196,14 @@ impl Version {
                 let changed = latest.changes_to(submission);
                 if changed.is_empty() {
                     return Succession::Unchanged;
+                }
+                if let Some(captured_at) = submission.captured_at {
+                    if captured_at < latest.memento_at() {
+                        return Succession::CapturedBefore {
+                            latest: latest.version,
+                            latest_at: latest.memento_at(),
+                        };
+                    }
                 }
                 match latest.version.next() {
                     Some(number) => (number, changed),
@@ -185,7 +226,15 @@ impl Version {
             contacts_salt: placement.contacts_salt,
             ingested_by: submission.submitted_by.clone(),
             sources: submission.sources,
+            captured_at: submission.captured_at,
         }))
+    }
+
+    /// The version's Memento-Datetime: when it was captured if the client said so, else when
+    /// the registry recorded it. Non-decreasing along a statement's versions, as
+    /// [`Version::succeed`] keeps it.
+    pub fn memento_at(&self) -> DateTime<Utc> {
+        self.captured_at.unwrap_or(self.ingested_at)
     }
 
     /// The fields in which `submission` differs from this version, in a fixed order.
@@ -251,8 +300,74 @@ mod tests {
             },
             submitted_by: None,
             sources: FieldSources::default(),
+            captured_at: None,
         }
         .read_exactly()
+    }
+
+    fn captured(text: &str, second: u32) -> Submission {
+        Submission {
+            captured_at: Some(at(second)),
+            ..submission(text, None)
+        }
+    }
+
+    #[test]
+    fn capture_times_are_rfc3339_and_not_in_the_future() {
+        assert_eq!(
+            parse_captured_at("c", "2026-01-01T01:00:05+01:00", at(9)),
+            Ok(at(5))
+        );
+        assert_eq!(parse_captured_at("c", "2026-01-01T00:00:09Z", at(9)), Ok(at(9)));
+        for (raw, message) in [
+            ("2026-01-01T00:00:10Z", "later than now"),
+            ("2026-01-01", "RFC 3339"),
+            ("", "RFC 3339"),
+        ] {
+            let error = parse_captured_at("c", raw, at(9)).unwrap_err();
+            assert!(
+                error.field == "c" && error.message.contains(message),
+                "{raw}: {error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_capture_time_is_the_memento_time_and_keeps_the_timeline_in_order() {
+        let v1 = new_version(Version::succeed(None, &captured("One", 5), at(50), PLACE));
+        assert_eq!(
+            (v1.captured_at, v1.ingested_at, v1.memento_at()),
+            (Some(at(5)), at(50), at(5))
+        );
+        // The same content captured at another time is no new version (re-imports create nothing).
+        assert_eq!(
+            Version::succeed(Some(&v1), &captured("One", 1), at(51), PLACE),
+            Succession::Unchanged
+        );
+        assert_eq!(
+            Version::succeed(Some(&v1), &captured("Two", 4), at(51), PLACE),
+            Succession::CapturedBefore {
+                latest: VersionNo::FIRST,
+                latest_at: at(5)
+            }
+        );
+        let v2 = new_version(Version::succeed(Some(&v1), &captured("Two", 5), at(51), PLACE));
+        assert_eq!(
+            v2.memento_at(),
+            at(5),
+            "a capture in the same second as the latest is in order"
+        );
+        let v3 = new_version(Version::succeed(
+            Some(&v2),
+            &submission("Three", None),
+            at(52),
+            PLACE,
+        ));
+        assert_eq!((v3.captured_at, v3.memento_at()), (None, at(52)));
+        assert!(matches!(
+            Version::succeed(Some(&v3), &captured("Four", 51), at(53), PLACE),
+            Succession::CapturedBefore { latest_at, .. } if latest_at == at(52)
+        ));
     }
 
     fn at(second: u32) -> DateTime<Utc> {

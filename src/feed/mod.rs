@@ -300,6 +300,7 @@ mod tests {
             },
             submitted_by: None,
             sources: Default::default(),
+            captured_at: None,
         };
         let placement = Placement {
             log_index: 0,

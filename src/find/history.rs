@@ -212,6 +212,7 @@ mod tests {
             },
             submitted_by: None,
             sources: Default::default(),
+            captured_at: None,
         };
         store.ingest(draft.read_exactly(), chrono::Utc::now()).unwrap();
     }

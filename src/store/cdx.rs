@@ -83,6 +83,7 @@ mod tests {
             metadata: Metadata::default(),
             submitted_by: None,
             sources: Default::default(),
+            captured_at: None,
         }
         .read_exactly();
         store.ingest(submission, chrono::Utc::now()).unwrap();

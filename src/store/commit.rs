@@ -286,6 +286,7 @@ mod tests {
             metadata: Metadata::default(),
             submitted_by: None,
             sources: Default::default(),
+            captured_at: None,
         }
         .read_exactly()
     }

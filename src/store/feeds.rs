@@ -177,6 +177,7 @@ mod tests {
             },
             submitted_by: None,
             sources: Default::default(),
+            captured_at: None,
         };
         match store.ingest(draft.read_exactly(), chrono::Utc::now()).unwrap() {
             super::super::Ingested::Created(version) => version,

@@ -22,7 +22,7 @@
 //!    kept get theirs when the store opens, [`Store::fill_sha1_digests`]), and `h(sha1, id, n)`
 //!    exists exactly when `V(id, n)` exists with that SHA-1. The CDX index ([`cdx`]) has
 //!    `u(position)` exactly when `V(id, n)` exists at that position (the SURT key of its
-//!    source URL, its `ingested_at` to the second, `id`, `n`); stores of earlier builds get
+//!    source URL, its Memento-Datetime to the second, `id`, `n`); stores of earlier builds get
 //!    theirs when they open.
 //! 5. **Filter indexes follow the latest version.** `P`, `C` and `D` entries exist exactly for
 //!    the publisher, contact terms and publication date of each statement's latest version.
@@ -107,6 +107,20 @@ pub enum StoreError {
     },
     #[error("statement {0} has the maximum number of versions")]
     VersionsExhausted(StatementId),
+    /// A new version's claimed capture time is before the latest version's Memento-Datetime.
+    #[error(
+        "captured_at: {} is before {}, the Memento-Datetime of version {latest} of statement {id}; \
+         captures of a URL must arrive in capture order (a capture older than the latest version \
+         can be sent without captured_at, and is then recorded at its ingest time)",
+        .captured_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        .latest_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    )]
+    CapturedBefore {
+        id: StatementId,
+        captured_at: DateTime<Utc>,
+        latest: VersionNo,
+        latest_at: DateTime<Utc>,
+    },
     #[error("{0}")]
     Incompatible(String),
     #[error("integrity check failed: {0}")]
@@ -608,6 +622,14 @@ impl Store {
         ) {
             (Succession::Unchanged, Some(latest)) => return Ok(Ingested::Unchanged(latest.clone())),
             (Succession::Exhausted, _) => return Err(StoreError::VersionsExhausted(id)),
+            (Succession::CapturedBefore { latest, latest_at }, _) => {
+                return Err(StoreError::CapturedBefore {
+                    id,
+                    captured_at: submission.captured_at.unwrap_or(latest_at),
+                    latest,
+                    latest_at,
+                })
+            }
             (Succession::New(version), _) => *version,
             (Succession::Unchanged, None) => {
                 return Err(StoreError::Corrupt(format!(
@@ -1467,6 +1489,7 @@ fn import_submission(version: &Version, content: &[u8]) -> Result<Submission, St
         metadata: version.metadata.clone(),
         submitted_by: version.ingested_by.clone(),
         sources: version.sources,
+        captured_at: version.captured_at,
     }
     .read_exactly())
 }

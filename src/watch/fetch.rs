@@ -120,6 +120,7 @@ fn ingest(
         },
         submitted_by: Some(watch.owner.clone()),
         sources: Default::default(),
+        captured_at: None,
     };
     match store.ingest(draft.read(), at) {
         Ok(Ingested::Created(version)) => Ok((Outcome::NewVersion, version.version)),

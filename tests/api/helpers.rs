@@ -174,6 +174,7 @@ pub fn store_version_as(
         },
         submitted_by: None,
         sources: Default::default(),
+        captured_at: None,
     }
     .read_exactly();
     app.store().ingest(submission, time).unwrap();

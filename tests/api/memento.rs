@@ -346,3 +346,122 @@ async fn unknown_urls_and_malformed_datetimes_are_refused() {
     let response = request(&app, Method::GET, "/web/HTTP%3A%2F%2F0", None).await;
     assert_problem(response, StatusCode::NOT_FOUND, "").await;
 }
+
+/// A version sent with `captured_at` (what `import-warc` sends: the capture's WARC-Date) is a
+/// memento at that time everywhere (record, `/web/`, `/cdx`); the registry keeps its own
+/// `ingested_at` beside it, and refuses captures that would put the timeline out of order.
+#[tokio::test]
+async fn captured_versions_are_mementos_at_their_capture_time() {
+    let app = spawn_app().await;
+    let captured = |content: &str, at: &str| serde_json::json!({ "source_url": URL, "content": content, "captured_at": at });
+    let v1 = app
+        .ingest_ok(&captured("One.", "2019-05-01T10:00:00.5Z"), StatusCode::CREATED)
+        .await;
+    let time = |record: &Value, field: &str| {
+        DateTime::parse_from_rfc3339(record[field].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    assert_eq!(
+        time(&v1, "captured_at"),
+        at(2019, 5, 1, 10) + chrono::Duration::milliseconds(500)
+    );
+    assert_eq!(v1["memento_datetime"], "2019-05-01T10:00:00Z");
+    assert!(time(&v1, "ingested_at") > at(2026, 1, 1, 0), "{v1}");
+
+    // The same content captured at another time is the same version.
+    let same = app
+        .ingest_ok(&captured("One.", "2018-01-01T00:00:00Z"), StatusCode::OK)
+        .await;
+    assert_eq!(
+        (same["version"].as_u64(), same["memento_datetime"].as_str()),
+        (Some(1), Some("2019-05-01T10:00:00Z"))
+    );
+    // New content captured before the latest version, or in the future: refused, nothing stored.
+    let problem = assert_problem(
+        app.ingest(&captured("Older.", "2019-04-30T23:59:59Z")).await,
+        StatusCode::CONFLICT,
+        "captured_at",
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("2019-05-01T10:00:00.500Z"),
+        "{problem}"
+    );
+    let future = (Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    assert_problem(
+        app.ingest(&captured("Later.", &future)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "captured_at",
+    )
+    .await;
+    assert_problem(
+        app.ingest(&captured("Later.", "1 May 2019")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "captured_at",
+    )
+    .await;
+    let batch = app
+        .post_raw(
+            "/v1/statements/batch",
+            "application/x-ndjson",
+            format!("{}\n", captured("Older.", "2019-01-01T00:00:00Z")),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let line: Value = serde_json::from_str(batch.trim()).unwrap();
+    assert_eq!(
+        (line["status"].as_u64(), &line["problem"]["field"]),
+        (Some(409), &Value::from("captured_at"))
+    );
+
+    let v2 = app
+        .ingest_ok(
+            &captured("Two.", "2019-06-01T00:00:00+02:00"),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(v2["memento_datetime"], "2019-05-31T22:00:00Z");
+    let v3 = app
+        .ingest_ok(
+            &serde_json::json!({ "source_url": URL, "content": "Three." }),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert!(v3.get("captured_at").is_none(), "{v3}");
+    let v3_stamp = time(&v3, "ingested_at").format("%Y%m%d%H%M%S").to_string();
+    assert_eq!(
+        v3["memento_datetime"],
+        time(&v3, "ingested_at").format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    );
+
+    let memento = request(&app, Method::GET, &format!("/web/20190501100000id_/{URL}"), None).await;
+    assert_eq!(memento.status(), StatusCode::OK);
+    assert_eq!(
+        header(&memento, "memento-datetime"),
+        "Wed, 01 May 2019 10:00:00 GMT"
+    );
+    assert_eq!(memento.text().await.unwrap(), "One.");
+    assert_timegate(&app, &format!("/web/2019053121/{URL}"), None, "20190501100000").await;
+    assert_timegate(&app, &format!("/web/20190601/{URL}"), None, "20190531220000").await;
+    assert_timegate(&app, &format!("/web/{URL}"), None, &v3_stamp).await;
+    let cdx = app
+        .get(&format!(
+            "/cdx?url={}&fl=timestamp,version",
+            crate::helpers::urlencode(URL)
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        cdx.lines().collect::<Vec<_>>(),
+        ["20190501100000 1", "20190531220000 2", &format!("{v3_stamp} 3")]
+    );
+    app.assert_store_consistent();
+}
