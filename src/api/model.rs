@@ -871,8 +871,9 @@ pub struct TooLargeProblem(pub Problem);
 #[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:unsupported-media-type", "title": "Unsupported media type", "status": 415, "detail": "the request body must be sent as application/json", "field": "Content-Type"}))]
 pub struct UnsupportedMediaTypeProblem(pub Problem);
 
-/// The source URL's statement id is taken by another URL, or the statement has reached the
-/// maximum number of versions; nothing was stored.
+/// The request conflicts with stored data (an ingest's source URL whose statement id is taken
+/// by another URL, a statement with the maximum number of versions, new content `captured_at`
+/// before the latest version's Memento-Datetime, naming `captured_at`); nothing was stored.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({"type": "urn:provenance:problem:conflict", "title": "The request conflicts with stored data", "status": 409, "detail": "a key named newsroom-desk exists already"}))]
 pub struct ConflictProblem(pub Problem);
