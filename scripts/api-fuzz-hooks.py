@@ -22,12 +22,21 @@ WELL_FORMED = re.compile(r"[0-9a-fA-F]{64}")
 SHA1_WELL_FORMED = re.compile(r"(?:[sS][hH][aA]1:)?[A-Za-z2-7]{32}")
 
 
-def with_real_digest(case):
+INGEST_BODIES = ("/v1/statements", "/v1/extract", "/v1/verify")
+
+
+def posted_object(case, paths):
+    """The JSON object a case POSTs to one of `paths`, or None."""
     body = case.body
+    if str(case.method).upper() == "POST" and case.path in paths and isinstance(body, dict):
+        return body
+    return None
+
+
+def with_real_digest(case):
+    body = posted_object(case, INGEST_BODIES)
     if (
-        str(case.method).upper() == "POST"
-        and case.path in ("/v1/statements", "/v1/extract", "/v1/verify")
-        and isinstance(body, dict)
+        body is not None
         and isinstance(body.get("content"), str)
         and isinstance(body.get("sha256"), str)
         and WELL_FORMED.fullmatch(body["sha256"])
@@ -36,10 +45,9 @@ def with_real_digest(case):
             body["sha256"] = hashlib.sha256(body["content"].encode("utf-8")).hexdigest()
         except UnicodeEncodeError:
             pass  # lone surrogates: not JSON text, refused whatever the digest
+    body = posted_object(case, ("/v1/verify",))
     if (
-        str(case.method).upper() == "POST"
-        and case.path == "/v1/verify"
-        and isinstance(body, dict)
+        body is not None
         and isinstance(body.get("content"), str)
         and isinstance(body.get("sha1"), str)
         and SHA1_WELL_FORMED.fullmatch(body["sha1"])
@@ -99,13 +107,8 @@ def with_captures_now(case):
     documented and neither stateable by a schema: a well-formed generated one becomes the
     present moment, which is neither, so the run checks what the rest of the body does. A
     malformed one is left as it is; tests/api/memento.rs covers the refusals."""
-    body = case.body
-    if (
-        str(case.method).upper() == "POST"
-        and case.path in ("/v1/statements", "/v1/extract", "/v1/verify")
-        and isinstance(body, dict)
-        and isinstance(body.get("captured_at"), str)
-    ):
+    body = posted_object(case, INGEST_BODIES)
+    if body is not None and isinstance(body.get("captured_at"), str):
         try:
             datetime.datetime.fromisoformat(body["captured_at"].replace("Z", "+00:00"))
         except ValueError:
@@ -135,13 +138,8 @@ def with_long_enough_passage(case):
     a count a schema cannot state (the service's words are Unicode word runs); eight plain words
     are appended to a generated passage, so the run checks what the rest of it does. The
     project's tests cover the refusal (tests/api/passages.rs)."""
-    body = case.body
-    if (
-        str(case.method).upper() == "POST"
-        and case.path == "/v1/passages/search"
-        and isinstance(body, dict)
-        and isinstance(body.get("passage"), str)
-    ):
+    body = posted_object(case, ("/v1/passages/search",))
+    if body is not None and isinstance(body.get("passage"), str):
         body["passage"] += " one two three four five six seven eight"
     return case
 

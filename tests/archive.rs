@@ -527,20 +527,10 @@ fn captures_of_warcio_and_wget_import_in_date_order_once() {
 
     let client = reqwest::blocking::Client::new();
     let versions = |path: &str| -> Vec<String> {
-        let url = format!("{origin}{path}");
-        let id = provenance::domain::StatementId::for_url(&SourceUrl::parse("u", &url).unwrap());
-        let list: serde_json::Value = client
-            .get(format!("{address}/v1/statements/{id}/versions"))
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
-        list["items"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{path}: {list}"))
+        records_of(&client, &address, &format!("{origin}{path}"))
             .iter()
             .map(|version| {
-                let n = &version["version"];
+                let (id, n) = (version["statement_id"].as_str().unwrap(), &version["version"]);
                 client
                     .get(format!("{address}/v1/statements/{id}/versions/{n}/content"))
                     .send()

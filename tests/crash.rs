@@ -58,6 +58,35 @@ impl Rng {
     }
 }
 
+/// What the writing tasks of a round share: the service and what they record.
+struct Writers<'a> {
+    client: &'a reqwest::Client,
+    address: &'a str,
+    token: &'a str,
+    acknowledged: &'a Acknowledged,
+}
+
+impl Writers<'_> {
+    /// `count` tasks running `writer` ([`client_loop`] or [`bulk_loop`]), each with its own seed.
+    fn spawn<F, Fut>(&self, count: usize, writer: F, rng: &mut Rng) -> Vec<tokio::task::JoinHandle<()>>
+    where
+        F: Fn(reqwest::Client, String, String, u64, Acknowledged) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        (0..count)
+            .map(|_| {
+                tokio::spawn(writer(
+                    self.client.clone(),
+                    self.address.to_owned(),
+                    self.token.to_owned(),
+                    rng.next(),
+                    self.acknowledged.clone(),
+                ))
+            })
+            .collect()
+    }
+}
+
 async fn client_loop(
     client: reqwest::Client,
     address: String,
@@ -265,26 +294,14 @@ async fn acknowledged_writes_survive_random_kills() {
         if round % 10 == 0 {
             check_everything(&client, &address, &acknowledged).await;
         }
-        let mut clients: Vec<_> = (0..CLIENTS)
-            .map(|_| {
-                tokio::spawn(client_loop(
-                    client.clone(),
-                    address.clone(),
-                    token.clone(),
-                    rng.next(),
-                    acknowledged.clone(),
-                ))
-            })
-            .collect();
-        clients.extend((0..BULK_CLIENTS).map(|_| {
-            tokio::spawn(bulk_loop(
-                client.clone(),
-                address.clone(),
-                token.clone(),
-                rng.next(),
-                acknowledged.clone(),
-            ))
-        }));
+        let writers = Writers {
+            client: &client,
+            address: &address,
+            token: &token,
+            acknowledged: &acknowledged,
+        };
+        let mut clients = writers.spawn(CLIENTS, client_loop, &mut rng);
+        clients.extend(writers.spawn(BULK_CLIENTS, bulk_loop, &mut rng));
         tokio::time::sleep(Duration::from_millis(20 + rng.below(180))).await;
         if round % 5 == 4 {
             stop_gracefully(&mut child);
@@ -301,17 +318,7 @@ async fn acknowledged_writes_survive_random_kills() {
     check_everything(&client, &address, &acknowledged).await;
     child.kill().unwrap();
     child.wait().unwrap();
-    let fsck = Command::new(common::binary())
-        .arg("fsck")
-        .arg("--data-dir")
-        .arg(data.path())
-        .output()
-        .unwrap();
-    assert!(
-        fsck.status.success(),
-        "fsck after the crashes: {}",
-        String::from_utf8_lossy(&fsck.stdout)
-    );
+    common::assert_fsck_passes(data.path(), "after the crashes");
     let count = acknowledged.lock().unwrap().len();
     let bulk = BULK_ACKNOWLEDGED.load(Ordering::Relaxed);
     println!("{count} acknowledged versions ({bulk} batch lines) survived {kills} kills");
@@ -399,17 +406,13 @@ async fn every_acknowledged_version_is_announced_through_kills() {
             child.wait().unwrap();
             break;
         }
-        let clients: Vec<_> = (0..4)
-            .map(|_| {
-                tokio::spawn(client_loop(
-                    client.clone(),
-                    address.clone(),
-                    token.clone(),
-                    rng.next(),
-                    acknowledged.clone(),
-                ))
-            })
-            .collect();
+        let writers = Writers {
+            client: &client,
+            address: &address,
+            token: &token,
+            acknowledged: &acknowledged,
+        };
+        let clients = writers.spawn(4, client_loop, &mut rng);
         tokio::time::sleep(Duration::from_millis(100 + rng.below(500))).await;
         child.kill().unwrap(); // SIGKILL, during ingests and deliveries
         child.wait().unwrap();
@@ -417,17 +420,7 @@ async fn every_acknowledged_version_is_announced_through_kills() {
             task.await.unwrap();
         }
     }
-    let fsck = Command::new(common::binary())
-        .arg("fsck")
-        .arg("--data-dir")
-        .arg(data.path())
-        .output()
-        .unwrap();
-    assert!(
-        fsck.status.success(),
-        "fsck after the crashes: {}",
-        String::from_utf8_lossy(&fsck.stdout)
-    );
+    common::assert_fsck_passes(data.path(), "after the crashes");
 }
 
 /// The (statement id, version) a delivery announces.

@@ -83,11 +83,5 @@ async fn a_failing_disk_never_gets_an_acknowledgement() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let fsck = Command::new(common::binary())
-        .arg("fsck")
-        .arg("--data-dir")
-        .arg(data.path())
-        .output()
-        .unwrap();
-    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stdout));
+    common::assert_fsck_passes(data.path(), "after the failures");
 }

@@ -30,6 +30,21 @@ pub fn corpus_dir() -> PathBuf {
     dir
 }
 
+/// Asserts that `provenance fsck` finds the stopped data folder sound; `context` says when.
+pub fn assert_fsck_passes(data_dir: &Path, context: &str) {
+    let fsck = Command::new(binary())
+        .arg("fsck")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "fsck {context}: {}",
+        String::from_utf8_lossy(&fsck.stdout)
+    );
+}
+
 /// The binary under test.
 pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_provenance")
