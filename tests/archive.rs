@@ -633,3 +633,110 @@ fn records_of(client: &reqwest::blocking::Client, address: &str, url: &str) -> V
         .unwrap_or_else(|| panic!("{url}: {list}"))
         .clone()
 }
+
+/// pywb's configuration naming the service at `{address}` as two remote sources: a Memento
+/// source (`memento+`: TimeGates, TimeMaps and `id_` mementos under `/web/`) and a CDX
+/// server source (`cdx+`, replaying from `/web/`).
+const PYWB_REMOTE: &str = "collections:
+  viamemento: memento+{address}/web/
+  viacdx: cdx+{address}/cdx /web
+";
+
+/// The mementos of a link-format TimeMap as `(datetime, target)`, in its order.
+fn timemap_mementos(timemap: &str) -> Vec<(String, String)> {
+    timemap
+        .split(",\n")
+        .filter(|entry| entry.contains("memento\""))
+        .map(|entry| {
+            let target = entry[entry.find('<').unwrap() + 1..entry.find('>').unwrap()].to_owned();
+            let at = entry.split("datetime=\"").nth(1).unwrap();
+            (at[..at.find('"').unwrap()].to_owned(), target)
+        })
+        .collect()
+}
+
+#[test]
+fn pywb_with_the_service_as_its_remote_memento_and_cdx_source_answers_for_our_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let versions = registry(&data);
+    let (mut service, address) = common::start(&data);
+    let root = dir.path().join("pywb");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(
+        root.join("config.yaml"),
+        PYWB_REMOTE.replace("{address}", &address),
+    )
+    .unwrap();
+    let urls = ["https://example.org/news/a", "https://example.org/plain"];
+    let mut paths = String::new();
+    for collection in ["viamemento", "viacdx"] {
+        for url in urls {
+            paths.push_str(&format!("/{collection}/timemap/link/{url}\n"));
+        }
+        for version in &versions {
+            paths.push_str(&format!(
+                "/{collection}/{}id_/{}\n",
+                version.ingested_at.format("%Y%m%d%H%M%S"),
+                version.source_url
+            ));
+        }
+    }
+    let printed = archive_tool(&root, "python", &["-c", PYWB_REPLAY], &paths);
+    service.kill().unwrap();
+    service.wait().unwrap();
+    let mut answers = printed
+        .lines()
+        .filter_map(|line| line.strip_prefix("answer "))
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap());
+
+    for collection in ["viamemento", "viacdx"] {
+        for url in urls {
+            let answer = answers.next().unwrap();
+            let what = format!("pywb's {collection} TimeMap of {url}");
+            assert!(
+                answer["status"].as_str().unwrap().starts_with("200"),
+                "{what}: {answer}"
+            );
+            let timemap = String::from_utf8(base64_bytes(&answer["body"])).unwrap();
+            let expected: Vec<(String, String)> = versions
+                .iter()
+                .filter(|version| version.source_url.to_string() == url)
+                .map(|version| {
+                    let at = version.ingested_at;
+                    (
+                        at.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+                        format!(
+                            "http://localhost/{collection}/{}mp_/{url}",
+                            at.format("%Y%m%d%H%M%S")
+                        ),
+                    )
+                })
+                .collect();
+            assert_eq!(timemap_mementos(&timemap), expected, "{what}:\n{timemap}");
+        }
+        for (n, version) in versions.iter().enumerate() {
+            let answer = answers.next().unwrap();
+            let (url, _, text, at) = VERSIONS[n];
+            let what = format!("pywb's {collection} replay of {url} at {at}");
+            assert!(
+                answer["status"].as_str().unwrap().starts_with("200"),
+                "{what}: {answer}"
+            );
+            assert_eq!(
+                String::from_utf8(base64_bytes(&answer["body"])).unwrap(),
+                text,
+                "{what}: the exact bytes"
+            );
+            assert_eq!(
+                answer["headers"]["Memento-Datetime"],
+                version
+                    .ingested_at
+                    .format("%a, %d %b %Y %H:%M:%S GMT")
+                    .to_string(),
+                "{what}"
+            );
+        }
+    }
+    assert!(answers.next().is_none());
+}

@@ -175,6 +175,22 @@ impl Mementos<'_> {
             .memento(&self.reference(&self.statement.latest), "last memento");
         Ok(links)
     }
+
+    /// [`Self::links_with_ends`], and `version` with its neighbours: `memento`, `prev
+    /// memento`, `next memento`. A TimeGate's redirect carries them too, as the Wayback
+    /// Machine's does: Memento clients such as pywb take the memento chosen from them.
+    fn links_around(&self, version: &Version) -> Result<Links, StoreError> {
+        let n = version.version.get();
+        let mut links = self.links_with_ends()?;
+        if n > 1 {
+            links.memento(&self.reference(&self.version(n - 1)?), "prev memento");
+        }
+        if n < self.count() {
+            links.memento(&self.reference(&self.version(n + 1)?), "next memento");
+        }
+        links.memento(&self.reference(version), "memento");
+        Ok(links)
+    }
 }
 
 /// The memento of `version`: its URI and Memento-Datetime.
@@ -249,7 +265,7 @@ fn answer(
             };
             Reply::Redirect {
                 location: mementos.reference(&version).uri,
-                links: mementos.links_with_ends()?.render(", "),
+                links: mementos.links_around(&version)?.render(", "),
                 vary: true,
             }
         }
@@ -260,7 +276,7 @@ fn answer(
             } else {
                 Reply::Redirect {
                     location: mementos.reference(&version).uri,
-                    links: mementos.links_with_ends()?.render(", "),
+                    links: mementos.links_around(&version)?.render(", "),
                     vary: false,
                 }
             }
@@ -271,15 +287,7 @@ fn answer(
 }
 
 fn memento_reply(mementos: &Mementos, version: Version) -> Result<Reply, StoreError> {
-    let n = version.version.get();
-    let mut links = mementos.links_with_ends()?;
-    if n > 1 {
-        links.memento(&mementos.reference(&mementos.version(n - 1)?), "prev memento");
-    }
-    if n < mementos.count() {
-        links.memento(&mementos.reference(&mementos.version(n + 1)?), "next memento");
-    }
-    links.memento(&mementos.reference(&version), "memento");
+    let mut links = mementos.links_around(&version)?;
     let record = version_path(&version.statement_id, version.version);
     let json = || [("type", "application/json".to_owned())];
     links

@@ -80,6 +80,17 @@ async fn assert_timegate(app: &TestApp, path: &str, accept_datetime: Option<&str
             )),
             "{links}"
         );
+        // The chosen memento is among the links (pywb's Memento client takes it from there).
+        let chosen = format!("<{}>; rel=\"", memento_uri(app, stamp));
+        let rel = links.split(&chosen).nth(1).unwrap_or_default();
+        assert!(
+            rel.split('"')
+                .next()
+                .unwrap_or_default()
+                .split(' ')
+                .any(|r| r == "memento"),
+            "{links}"
+        );
     }
 }
 
