@@ -2,9 +2,14 @@
 //! ~3 KB of HTML, through the store's group commit), then times, on the same stopped folder in
 //! the same run, `export` as JSON Lines (the baseline) and `export --format warc`, each into a
 //! counting sink. Prints versions/s and MB/s (output bytes, and content bytes) and the ratio.
-//! Run in release mode:
+//! Version `v` of page `p` is captured at 2025-01-01 00:00:00 UTC + `v` days + `p` seconds
+//! (its Memento-Datetime), so the 14-digit timestamps of every memento are known to a load
+//! driver (`examples/archive_paths.lua`). Run in release mode:
 //!
-//!     cargo run --release --example warc_bench -- 10000
+//!     cargo run --release --example warc_bench -- 10000 [KEEP_DIR]
+//!
+//! With `KEEP_DIR`, the data folder is `KEEP_DIR/data` and stays (`examples/pywb_bench.sh`
+//! serves it and exports it for pywb).
 
 use provenance::config::{LogSettings, DEFAULT_ORIGIN};
 use provenance::domain::{Content, ContentType, Draft, Metadata, SourceUrl};
@@ -51,7 +56,11 @@ fn page(page: u64, v: u64) -> String {
 fn main() -> anyhow::Result<()> {
     let total: u64 = std::env::args().nth(1).map_or(Ok(10_000), |raw| raw.parse())?;
     let dir = tempfile::tempdir()?;
-    let data = dir.path().join("data");
+    let data = match std::env::args().nth(2) {
+        Some(keep) => std::path::PathBuf::from(keep).join("data"),
+        None => dir.path().join("data"),
+    };
+    let first_capture: chrono::DateTime<chrono::Utc> = "2025-01-01T00:00:00Z".parse()?;
     let log = LogSettings {
         log_origin: DEFAULT_ORIGIN.to_owned(),
         signing_key: None,
@@ -81,7 +90,11 @@ fn main() -> anyhow::Result<()> {
                             },
                             submitted_by: None,
                             sources: Default::default(),
-                            captured_at: None,
+                            captured_at: Some(
+                                first_capture
+                                    + chrono::Duration::days(v as i64)
+                                    + chrono::Duration::seconds(p as i64),
+                            ),
                         }
                         .read_exactly()
                     })

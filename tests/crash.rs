@@ -4,7 +4,7 @@
 //! statement per request, others send large bulk batches (`POST /v1/statements/batch`) whose
 //! streamed results they record line by line as they arrive. Every version that was
 //! acknowledged (200/201, or a result line saying so) must read back byte-identical with its
-//! hash, version numbers must stay contiguous and never be reused for other content, and `fsck`
+//! hash and record (capture times included: half the single ingests carry one), version numbers must stay contiguous and never be reused for other content, and `fsck`
 //! must find the store sound.
 //!
 //! `PROVENANCE_CRASH_KILLS` sets the number of kills (50 by default, the CI form);
@@ -98,7 +98,13 @@ async fn client_loop(
     loop {
         let url = format!("https://crash.example/{}", rng.below(URLS));
         let content = revision(&url, &mut rng);
-        let body = json!({"source_url": url, "content": content});
+        let mut body = json!({"source_url": url, "content": content});
+        // Every other write carries a capture time (the client's clock), which must survive
+        // with the record.
+        let captured = rng.below(2) == 0;
+        if captured {
+            body["captured_at"] = json!(chrono::Utc::now().to_rfc3339());
+        }
         let Ok(response) = client
             .post(format!("{address}/v1/statements"))
             .bearer_auth(&token)
@@ -112,6 +118,12 @@ async fn client_loop(
         let Ok(record) = response.json::<Value>().await else {
             return;
         };
+        if captured && status == StatusCode::CONFLICT {
+            // Another writer's version of this URL landed after this capture time: refused,
+            // so that the URL's Memento-Datetimes never go back.
+            assert_eq!(record["field"], "captured_at", "{record}");
+            continue;
+        }
         assert!(
             status == StatusCode::CREATED || status == StatusCode::OK,
             "{status}: {record}"

@@ -5,8 +5,8 @@
 //! Which records: `response` records with an HTTP 2xx status and `resource` records, of type
 //! text/html, application/xhtml+xml (ingested as text/html), text/plain or text/markdown, in
 //! UTF-8 (see `crate::archive::warc_read`); every other record is skipped and counted by
-//! reason. Idempotent: before sending anything, each capture's SHA-256 is looked up
-//! (`GET /v1/hashes/{sha256}`), and a capture whose text the registry already holds as a version
+//! reason. Idempotent: before sending anything, each distinct SHA-256 of the captures is looked
+//! up (`GET /v1/hashes/{sha256}`, [`LOOKUPS_IN_FLIGHT`] at a time), and a capture whose text the registry already holds as a version
 //! of the same URL is skipped; so importing a file again creates nothing, while a page that
 //! went back to an earlier wording within one file still gets that version.
 //!
@@ -21,8 +21,8 @@
 //! file by file.
 
 use anyhow::{bail, Context};
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashSet};
+use futures_util::{StreamExt, TryStreamExt};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
@@ -30,6 +30,10 @@ use crate::api::model::HashMatches;
 use crate::api::{MAX_BATCH_BYTES, MAX_BATCH_LINES};
 use crate::archive::warc_read::{capture_of, read_record, Capture};
 use crate::domain::{Sha256, SourceUrl};
+
+/// Hash lookups (`GET /v1/hashes/{sha256}`) in flight at once: one at a time, a round trip
+/// per distinct text dominated the import.
+const LOOKUPS_IN_FLIGHT: usize = 16;
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -75,23 +79,29 @@ pub async fn import_warc(files: &[PathBuf], server: &str, key: &str) -> anyhow::
     captures.sort_by_key(|capture| capture.captured_at);
     let server = server.trim_end_matches('/');
     let http = reqwest::Client::new();
-    let mut known: BTreeMap<Sha256, HashSet<String>> = BTreeMap::new();
-    let mut to_send = Vec::new();
+    let mut parsed = Vec::new();
     for capture in captures {
-        let Ok(url) = SourceUrl::parse("source_url", &capture.url) else {
-            report.skip("a URL the registry does not take".to_owned());
-            continue;
-        };
-        let sha = Sha256::of(capture.text.as_bytes());
-        let urls = match known.entry(sha) {
-            Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(entry) => entry.insert(urls_holding(&http, server, &sha).await?),
-        };
-        if urls.contains(&url.to_string()) {
-            report.skip("already in the registry".to_owned());
-            continue;
+        match SourceUrl::parse("source_url", &capture.url) {
+            Ok(url) => parsed.push((Sha256::of(capture.text.as_bytes()), url, capture)),
+            Err(_) => report.skip("a URL the registry does not take".to_owned()),
         }
-        to_send.push(capture);
+    }
+    let shas: BTreeSet<Sha256> = parsed.iter().map(|(sha, _, _)| *sha).collect();
+    let known: BTreeMap<Sha256, HashSet<String>> = futures_util::stream::iter(shas)
+        .map(|sha| {
+            let http = &http;
+            async move { Ok::<_, anyhow::Error>((sha, urls_holding(http, server, &sha).await?)) }
+        })
+        .buffer_unordered(LOOKUPS_IN_FLIGHT)
+        .try_collect()
+        .await?;
+    let mut to_send = Vec::new();
+    for (sha, url, capture) in parsed {
+        if known[&sha].contains(&url.to_string()) {
+            report.skip("already in the registry".to_owned());
+        } else {
+            to_send.push(capture);
+        }
     }
     send(&http, server, key, &to_send, &mut report).await?;
     Ok(report)
