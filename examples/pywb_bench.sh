@@ -4,21 +4,23 @@
 #
 #   examples/pywb_bench.sh [URLS] [SECONDS] [CONNECTIONS]        (defaults 10000 10 16)
 #
-# Needs wrk (Debian package `wrk`) and the archive virtualenv (scripts/setup/60-archive-tools.sh:
-# pywb 2.10.0, warcio). Fills a data folder with URLS × 5 versions of ~3 KB of HTML
-# (`warc_bench`, captured a day apart), exports it with `provenance export --format warc`, lets
-# pywb index that very file (`wb-manager add`), then serves it by both: `provenance serve`
-# (2 workers) and pywb's `wayback` server (gevent, 4 threads, its default). wrk, in its own
-# process, asks each for random URLs' TimeMaps, CDX queries and mementos
-# (examples/archive_paths.lua), each kind on pywb right after Provenance. Finally it imports
-# the WARC into a fresh service with `provenance import-warc` (versions/s, MB/s of WARC).
+# Needs wrk (Debian package `wrk`); makes its own virtualenv, target/pywb-bench-venv, with
+# pywb 2.10.0, warcio 1.7.5 and gunicorn 23.0.0 from PyPI. Fills a data folder with URLS × 5
+# versions of ~3 KB of HTML (`warc_bench`, captured a day apart), exports it with `provenance
+# export --format warc`, lets pywb index that very file (`wb-manager add`), then serves it
+# three ways: `provenance serve` (2 workers), pywb's own `wayback` server (one process, gevent,
+# its default) and pywb under gunicorn with 2 gevent worker processes (one per core, as a
+# production pywb would run). wrk, in its own process, asks each for random URLs' TimeMaps,
+# CDX queries and mementos (examples/archive_paths.lua), the three one after the other for
+# each kind. Finally it imports the WARC into a fresh service with `provenance import-warc`
+# (versions/s, MB/s of WARC).
 set -euo pipefail
 
 urls=${1:-10000}
 seconds=${2:-10}
 connections=${3:-16}
 root=$(cd "$(dirname "$0")/.." && pwd)
-venv=$root/target/archive-venv/bin
+venv=$root/target/pywb-bench-venv/bin
 bin=$root/target/release/provenance
 work=$(mktemp -d)
 pids=()
@@ -27,7 +29,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-[ -x "$venv/wayback" ] || bash "$root/scripts/setup/60-archive-tools.sh"
+. "$root/scripts/lib/venv.sh"
+project_venv "$root/target/pywb-bench-venv" "the pywb benchmark" warcio==1.7.5 pywb==2.10.0 gunicorn==23.0.0
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 cd "$root"
@@ -57,8 +60,12 @@ wait_for() { until curl -sf -o /dev/null "$1"; do sleep 0.2; done; }
 pids+=($!)
 (cd "$work/pywb" && exec "$venv/wayback" -p 18789 -b 127.0.0.1 >"$work/pywb.log" 2>&1) &
 pids+=($!)
+(cd "$work/pywb" && exec "$venv/gunicorn" -k gevent -w 2 -b 127.0.0.1:18793 \
+    'pywb.apps.frontendapp:FrontEndApp()' >"$work/gunicorn.log" 2>&1) &
+pids+=($!)
 wait_for http://127.0.0.1:18788/healthz
 wait_for "http://127.0.0.1:18789/bench/cdx?url=https://example.org/statements/0"
+wait_for "http://127.0.0.1:18793/bench/cdx?url=https://example.org/statements/0"
 
 # Runs wrk once; prints "requests/s p50 p99", refusing a run with any answer but 200.
 measure() {
@@ -68,7 +75,7 @@ measure() {
     awk '/Requests\/sec/ {rate=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print rate, p50, p99}' <<<"$out"
 }
 echo "== wrk -t1 -c$connections -d${seconds}s, random URLs of $urls; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %-10s %12s %10s %10s\n' kind server requests/s p50 p99
+printf '%-8s %-14s %12s %10s %10s\n' kind server requests/s p50 p99
 for kind in timemap cdx memento; do
     case $kind in
         cdx) ours=/cdx theirs=/bench/cdx ;;
@@ -76,9 +83,12 @@ for kind in timemap cdx memento; do
     esac
     read -r r1 a1 b1 < <(measure http://127.0.0.1:18788 "$kind" "$ours")
     read -r r2 a2 b2 < <(measure http://127.0.0.1:18789 "$kind" "$theirs")
-    printf '%-8s %-10s %12s %10s %10s\n' "$kind" provenance "$r1" "$a1" "$b1"
-    printf '%-8s %-10s %12s %10s %10s   provenance/pywb %.1fx\n' "$kind" pywb "$r2" "$a2" "$b2" \
+    read -r r3 a3 b3 < <(measure http://127.0.0.1:18793 "$kind" "$theirs")
+    printf '%-8s %-14s %12s %10s %10s\n' "$kind" provenance "$r1" "$a1" "$b1"
+    printf '%-8s %-14s %12s %10s %10s   provenance/pywb %.1fx\n' "$kind" "pywb wayback" "$r2" "$a2" "$b2" \
         "$(awk "BEGIN {print $r1 / $r2}")"
+    printf '%-8s %-14s %12s %10s %10s   provenance/pywb %.1fx\n' "$kind" "pywb gunicorn" "$r3" "$a3" "$b3" \
+        "$(awk "BEGIN {print $r1 / $r3}")"
 done
 
 echo "== import-warc into a fresh service"

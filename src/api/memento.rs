@@ -7,6 +7,9 @@
 //! time the registry recorded it ([`Version::memento_at`]; the record gives it as
 //! `memento_datetime`).
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use actix_web::http::header;
 use actix_web::{route, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -133,11 +136,13 @@ fn find_statement(store: &Store, candidates: &[SourceUrl]) -> Result<Option<Stat
     Ok(None)
 }
 
-/// The mementos of one statement, read on demand.
+/// The mementos of one statement, read on demand, each at most once per request (versions are
+/// immutable; a TimeGate's search and a memento's neighbour links ask for some twice).
 struct Mementos<'a> {
     store: &'a Store,
     statement: &'a Statement,
     base: &'a str,
+    read: RefCell<BTreeMap<u32, Version>>,
 }
 
 impl Mementos<'_> {
@@ -146,12 +151,20 @@ impl Mementos<'_> {
     }
 
     fn version(&self, n: u32) -> Result<Version, StoreError> {
+        if n == self.statement.latest.version.get() {
+            return Ok(self.statement.latest.clone());
+        }
+        if let Some(version) = self.read.borrow().get(&n) {
+            return Ok(version.clone());
+        }
         let id = &self.statement.id;
-        VersionNo::from_u32(n)
+        let version = VersionNo::from_u32(n)
             .map(|number| self.store.version(id, number))
             .transpose()?
             .flatten()
-            .ok_or_else(|| StoreError::Corrupt(format!("statement {id} lacks its version {n}")))
+            .ok_or_else(|| StoreError::Corrupt(format!("statement {id} lacks its version {n}")))?;
+        self.read.borrow_mut().insert(n, version.clone());
+        Ok(version)
     }
 
     fn reference(&self, version: &Version) -> MementoRef {
@@ -256,6 +269,7 @@ fn answer(
         store,
         statement,
         base,
+        read: RefCell::default(),
     };
     let reply = match asked {
         WebPath::TimeGate { at, .. } => {

@@ -159,6 +159,10 @@ pub async fn version(ctx: Ctx, path: web::Path<(String, String)>) -> Result<Http
             }
             dl.facts {
                 (facts(version, read.dateline.as_deref()))
+                @if let Some(captured_at) = version.captured_at {
+                    dt { "Captured" }
+                    dd { (utc(captured_at)) " " (AS_ITS_SUBMITTER_SAYS) }
+                }
                 dt { "Recorded" }
                 dd { (utc(version.ingested_at)) " by " (submitter(version)) }
                 dt { "SHA-256" }
@@ -250,6 +254,10 @@ fn contacts(version: &Version) -> Markup {
 }
 
 /// Who submitted a version: the name of the API key that ingested it.
+/// After a version's capture time: it is its submitter's claim (an importer's `WARC-Date`, say),
+/// not a time the registry saw, which is its recorded time.
+const AS_ITS_SUBMITTER_SAYS: &str = "(as its submitter says; not checked by the registry)";
+
 fn submitter(version: &Version) -> Markup {
     match &version.ingested_by {
         Some(name) => html! { "the key " strong.key { (quoted(name.as_ref())) } },
@@ -272,7 +280,12 @@ fn timeline_entry(statement: &Statement, entry: &Entry) -> Markup {
                     " " span.badge.cosmetic { "cosmetic only" }
                 }
             }
-            p.meta { "Recorded " (utc(version.ingested_at)) " by " (submitter(version)) }
+            p.meta {
+                @if let Some(captured_at) = version.captured_at {
+                    "Captured " (utc(captured_at)) " " (AS_ITS_SUBMITTER_SAYS) " · "
+                }
+                "Recorded " (utc(version.ingested_at)) " by " (submitter(version))
+            }
             p.change {
                 @match &entry.change {
                     None => "The first version recorded.",

@@ -256,3 +256,43 @@ async fn the_latest_changes_list_each_statement_once() {
         lines[1]
     );
 }
+
+#[tokio::test]
+async fn a_captured_version_says_when_it_was_captured_and_when_recorded() {
+    let app = spawn_app().await;
+    let record = app
+        .ingest_ok(
+            &json!({
+                "source_url": "https://example.org/captured",
+                "content": "A statement a crawler captured before it reached the registry.",
+                "captured_at": "2024-03-05T06:07:08Z",
+            }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = record["statement_id"].as_str().unwrap();
+    let captured = "<time datetime=\"2024-03-05T06:07:08Z\">5 March 2024, 06:07 UTC</time> \
+                    (as its submitter says; not checked by the registry)";
+    for path in [
+        format!("/statements/{id}/versions/1"),
+        format!("/statements/{id}"),
+    ] {
+        let (status, _, body) = page(&app, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains(captured), "{path}: {body}");
+        assert!(body.contains("Recorded"), "{path}: {body}");
+    }
+    // A version without a capture time names none.
+    let plain = app
+        .ingest_ok(
+            &json!({"source_url": "https://example.org/plain", "content": "Posted directly."}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let path = format!(
+        "/statements/{}/versions/1",
+        plain["statement_id"].as_str().unwrap()
+    );
+    let (_, _, body) = page(&app, &path).await;
+    assert!(!body.contains("Captured"), "{body}");
+}
