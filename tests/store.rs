@@ -3,11 +3,12 @@
 
 use chrono::Utc;
 use proptest::prelude::*;
+use provenance::domain::StatementFilter;
 use provenance::domain::{
     Content, Draft, Metadata, Sha256, SourceUrl, StatementId, Submission, Text, VersionNo,
 };
 use provenance::log::note::NoteSigner;
-use provenance::store::{Ingested, StatementFilter, Store};
+use provenance::store::{Ingested, Store};
 use std::collections::BTreeMap;
 
 const URLS: [&str; 3] = [

@@ -16,10 +16,11 @@ use super::model::{
 use super::problem::ApiError;
 use super::statements::{statement_id, unknown_statement};
 use super::{blocking, page_params_up_to, HeavyReads};
+use crate::domain::VersionFilter;
 use crate::domain::{Sha256, Text};
 use crate::feed::{version_entry, withdrawal_entry, Entry, Feed, Place, ATOM};
 use crate::find::history::change_before;
-use crate::store::{Cursor, Page, Store, VersionFilter};
+use crate::store::{Cursor, Page, Store};
 use crate::web::Pages;
 
 /// The most entries one page of a feed holds (each is a diff from the version before).

@@ -13,8 +13,9 @@ use super::model::*;
 use super::problem::ApiError;
 use super::served::Served;
 use super::{blocking, page_params, version_path};
+use crate::domain::{contact_term, StatementFilter};
 use crate::domain::{Draft, KeyName, Role, SourceUrl, StatementId, Text, Version, VersionNo};
-use crate::store::{contact_term, Ingested, StatementFilter, Store};
+use crate::store::{Ingested, Store};
 
 /// Contents up to this size are read and re-hashed on the async worker (a few tens of
 /// microseconds, less than handing the work to the blocking pool costs); larger ones on the

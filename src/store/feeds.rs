@@ -3,47 +3,8 @@
 //! the watcher recorded. Reads only; it adds no key and no invariant. Cursors are keys, as in
 //! every listing: the next page starts just before the cursor's key.
 
-use super::{codec, has_contact, has_publisher, keys, Cursor, Page, Store, StoreError, SCAN_BUDGET};
-use crate::domain::{StatementId, Text, Version, Withdrawal};
-
-/// Filters on each version (not only a statement's latest) of the registry's feed. All given
-/// must match.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct VersionFilter {
-    /// Folded publisher name ([`crate::domain::Text::folded`]).
-    pub publisher: Option<String>,
-    /// A contact term as made by [`super::contact_term`].
-    pub contact: Option<String>,
-    /// A prefix of the canonical source URL, as records show it.
-    pub source_prefix: Option<String>,
-}
-
-impl VersionFilter {
-    /// The filter on `publisher`, `contact` (each folded as their indexes are) and
-    /// `source_prefix`, those given.
-    pub fn new(publisher: Option<&Text>, contact: Option<&Text>, source_prefix: Option<String>) -> Self {
-        Self {
-            publisher: publisher.map(Text::folded),
-            contact: contact.map(|contact| super::contact_term(&contact.folded())),
-            source_prefix,
-        }
-    }
-
-    pub fn matches(&self, version: &Version) -> bool {
-        let metadata = &version.metadata;
-        self.publisher
-            .as_ref()
-            .is_none_or(|wanted| has_publisher(metadata, wanted))
-            && self
-                .contact
-                .as_ref()
-                .is_none_or(|wanted| has_contact(metadata, wanted))
-            && self
-                .source_prefix
-                .as_ref()
-                .is_none_or(|prefix| version.source_url.as_str().starts_with(prefix.as_str()))
-    }
-}
+use super::{codec, keys, Cursor, Page, Store, StoreError, SCAN_BUDGET};
+use crate::domain::{StatementId, Version, VersionFilter, Withdrawal};
 
 impl Store {
     /// Versions of any statement that match `filter`, newest first (the journal backwards,

@@ -58,12 +58,11 @@ mod watches;
 mod webhooks;
 
 pub use access::{ApiKey, KeyRing, Revocation};
-pub use feeds::VersionFilter;
 pub use postings::DEFAULT_SEGMENT_VERSIONS;
 pub use watches::{Refusal as WatchRefusal, WatchBook};
 pub use webhooks::{AfterAttempt, DueDelivery, WebhookBook};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -71,8 +70,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use crate::domain::{
-    ComparableText, Draft, FieldError, Placement, Salt, Sha1, Sha256, SourceUrl, Statement, StatementId,
-    Submission, Succession, Version, VersionNo,
+    latest_terms, ComparableText, Draft, FieldError, LatestTerm, Placement, Salt, Sha1, Sha256, SourceUrl,
+    Statement, StatementFilter, StatementId, Submission, Succession, Version, VersionNo,
 };
 use crate::log::merkle::{self, Hash, MemoryTree};
 use crate::log::note::{Checkpoint, NoteSigner, NoteVerifier};
@@ -209,31 +208,6 @@ impl Cursor {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next: Option<Cursor>,
-}
-
-/// Filters on a statement's latest version. All given filters must match.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StatementFilter {
-    pub source_url: Option<SourceUrl>,
-    /// Folded publisher name ([`crate::domain::Text::folded`]).
-    pub publisher: Option<String>,
-    /// A contact term as made by [`contact_term`].
-    pub contact: Option<String>,
-    pub published_after: Option<NaiveDate>,
-    pub published_before: Option<NaiveDate>,
-}
-
-/// The index term a `contact` query looks up: the digits of something that reads as a phone
-/// number, otherwise the folded text (names, organizations, e-mail addresses).
-pub fn contact_term(query: &str) -> String {
-    match crate::domain::Phone::parse("contact", query) {
-        Ok(phone) => phone.digits(),
-        Err(_) => query
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase(),
-    }
 }
 
 /// The stored form of a statement: what its versions do not say themselves.
@@ -1106,7 +1080,7 @@ impl Store {
     ) -> Result<Page<Statement>, StoreError> {
         if let Some(url) = &filter.source_url {
             let found = self.statement(&StatementId::for_url(url))?;
-            let items = found.into_iter().filter(|s| matches(filter, s)).collect();
+            let items = found.into_iter().filter(|s| filter.matches(s)).collect();
             return Ok(Page { items, next: None });
         }
         let (prefix, lower) = if let Some(term) = &filter.contact {
@@ -1129,7 +1103,7 @@ impl Store {
             let statement = self
                 .statement(&id)?
                 .ok_or_else(|| StoreError::Corrupt(format!("index names missing statement {id}")))?;
-            Ok(matches(filter, &statement).then_some(statement))
+            Ok(filter.matches(&statement).then_some(statement))
         })
     }
 
@@ -1605,55 +1579,18 @@ fn random_salt() -> Result<Salt, StoreError> {
     Ok(Salt::from_bytes(bytes))
 }
 
-/// The `P`, `C` and `D` index keys of a version, kept for each statement's latest version.
+/// The `P`, `C` and `D` index keys of a version, kept for each statement's latest version: one
+/// per term of [`latest_terms`].
 fn filter_entries(version: &Version) -> BTreeSet<Vec<u8>> {
     let id = &version.statement_id;
-    let metadata = &version.metadata;
-    let mut entries = BTreeSet::new();
-    if let Some(publisher) = &metadata.publisher {
-        entries.insert(keys::term_entry(keys::PUBLISHER, &publisher.folded(), id));
-    }
-    for contact in &metadata.media_contacts {
-        for term in contact.match_terms() {
-            entries.insert(keys::term_entry(keys::CONTACT, &term, id));
-        }
-    }
-    if let Some(published_at) = &metadata.published_at {
-        entries.insert(keys::date_entry(published_at.calendar_date(), id));
-    }
-    entries
-}
-
-fn matches(filter: &StatementFilter, statement: &Statement) -> bool {
-    let metadata = &statement.latest.metadata;
-    let date = metadata.published_at.map(|p| p.calendar_date());
-    filter
-        .publisher
-        .as_ref()
-        .is_none_or(|wanted| has_publisher(metadata, wanted))
-        && filter
-            .contact
-            .as_ref()
-            .is_none_or(|wanted| has_contact(metadata, wanted))
-        && filter
-            .published_after
-            .is_none_or(|after| date.is_some_and(|d| d >= after))
-        && filter
-            .published_before
-            .is_none_or(|before| date.is_some_and(|d| d <= before))
-}
-
-/// Whether `metadata` names the publisher whose folded name is `wanted`.
-fn has_publisher(metadata: &crate::domain::Metadata, wanted: &str) -> bool {
-    metadata.publisher.as_ref().is_some_and(|p| p.folded() == wanted)
-}
-
-/// Whether one of the media contacts of `metadata` has the term `wanted` ([`contact_term`]).
-fn has_contact(metadata: &crate::domain::Metadata, wanted: &str) -> bool {
-    metadata
-        .media_contacts
-        .iter()
-        .any(|contact| contact.match_terms().iter().any(|term| term == wanted))
+    latest_terms(version)
+        .into_iter()
+        .map(|term| match term {
+            LatestTerm::Publisher(publisher) => keys::term_entry(keys::PUBLISHER, &publisher, id),
+            LatestTerm::Contact(contact) => keys::term_entry(keys::CONTACT, &contact, id),
+            LatestTerm::PublishedOn(date) => keys::date_entry(date, id),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -25,12 +25,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::config::WebhookSettings;
+use crate::domain::VersionFilter;
 use crate::domain::{
     retry_delay, signature, Attempt, AttemptOutcome, Disabled, Endpoint, Event, EventId, WebhookId,
 };
 use crate::find::history::Changes;
 use crate::outbound::{Outbound, OutboundError};
-use crate::store::{AfterAttempt, DueDelivery, Store, StoreError, VersionFilter};
+use crate::store::{AfterAttempt, DueDelivery, Store, StoreError};
 use crate::watch::blocking;
 
 /// How often the outbox is looked at when there is nothing to do.
