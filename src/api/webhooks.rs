@@ -18,7 +18,7 @@ use crate::domain::{
     Secret, WebhookId,
 };
 use crate::outbound::OutboundError;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::webhook::Dispatcher;
 
 /// The longest grace period of a rotated secret: 7 days.
@@ -402,12 +402,7 @@ pub async fn get_webhook(
     store: web::Data<Store>,
 ) -> Result<web::Json<WebhookRecord>, ApiError> {
     require(&req, Role::Admin)?;
-    let id = webhook_id(&path)?;
-    let store = store.into_inner();
-    let endpoint = blocking(move || store.webhooks().get(&id))
-        .await?
-        .ok_or_else(|| unknown(&id))?;
-    Ok(web::Json(WebhookRecord::from(&endpoint)))
+    endpoint_record(path, store, |store, id| store.webhooks().get(id)).await
 }
 
 /// Rotate an endpoint's signing secret.
@@ -537,9 +532,19 @@ async fn set_enabled(
     store: web::Data<Store>,
     change: impl FnOnce(&mut Endpoint) + Send + 'static,
 ) -> Result<web::Json<WebhookRecord>, ApiError> {
+    endpoint_record(path, store, move |store, id| store.webhooks().update(id, change)).await
+}
+
+/// The record of the endpoint of `path` as `read` leaves it (on the blocking pool); 404 for an
+/// endpoint `read` does not find.
+async fn endpoint_record(
+    path: web::Path<String>,
+    store: web::Data<Store>,
+    read: impl FnOnce(&Store, &WebhookId) -> Result<Option<Endpoint>, StoreError> + Send + 'static,
+) -> Result<web::Json<WebhookRecord>, ApiError> {
     let id = webhook_id(&path)?;
     let store = store.into_inner();
-    let endpoint = blocking(move || store.webhooks().update(&id, change))
+    let endpoint = blocking(move || read(&store, &id))
         .await?
         .ok_or_else(|| unknown(&id))?;
     Ok(web::Json(WebhookRecord::from(&endpoint)))
