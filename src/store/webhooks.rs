@@ -166,7 +166,7 @@ impl WebhookBook {
         &self,
         now: DateTime<Utc>,
         limit: usize,
-        wanted: impl Fn(&Endpoint, &Event) -> Result<bool, StoreError>,
+        mut wanted: impl FnMut(&Endpoint, &Event) -> Result<bool, StoreError>,
     ) -> Result<usize, StoreError> {
         let pending: Vec<sled::IVec> = self
             .tree

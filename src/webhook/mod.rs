@@ -19,15 +19,16 @@ pub mod payload;
 
 use chrono::Utc;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::config::WebhookSettings;
-use crate::domain::VersionFilter;
 use crate::domain::{
-    retry_delay, signature, Attempt, AttemptOutcome, Disabled, Endpoint, Event, EventId, WebhookId,
+    retry_delay, signature, Attempt, AttemptOutcome, Disabled, Endpoint, Event, EventId, StatementId,
+    Version, VersionFilter, VersionNo, WebhookId,
 };
 use crate::find::history::Changes;
 use crate::outbound::{Outbound, OutboundError};
@@ -117,8 +118,9 @@ impl Dispatcher {
     fn look(&self, room: usize) -> Result<(usize, Vec<DueDelivery>), StoreError> {
         let now = Utc::now();
         let book = self.store.webhooks();
+        let mut matching = Matching::default();
         let fanned = book.fan_out(now, FAN_OUT_BATCH, |endpoint, event| {
-            self.matches(endpoint, event)
+            matching.matches(&self.store, endpoint, event)
         })?;
         if room == 0 {
             return Ok((fanned, Vec::new()));
@@ -129,24 +131,6 @@ impl Dispatcher {
         })?;
         in_flight.extend(due.iter().map(|due| (due.endpoint, due.event)));
         Ok((fanned, due))
-    }
-
-    /// Whether `event`'s version passes `endpoint`'s filters.
-    fn matches(&self, endpoint: &Endpoint, event: &Event) -> Result<bool, StoreError> {
-        let filters = &endpoint.filters;
-        if filters == &Default::default() {
-            return Ok(true);
-        }
-        let text = |raw: &Option<String>| {
-            raw.as_deref()
-                .and_then(|raw| crate::domain::Text::parse("filter", raw, 300).ok())
-        };
-        let filter = VersionFilter::new(
-            text(&filters.publisher).as_ref(),
-            text(&filters.contact).as_ref(),
-            filters.source_prefix.clone(),
-        );
-        Ok(payload::version_of(&self.store, event)?.is_some_and(|version| filter.matches(&version)))
     }
 
     async fn deliver(self: Arc<Self>, due: DueDelivery) {
@@ -280,5 +264,40 @@ impl Dispatcher {
             error,
         };
         (attempt, after)
+    }
+}
+
+/// What one fan-out has worked out so far: each filtering endpoint's [`VersionFilter`] (built
+/// once, not once per event) and each event's version (read once, not once per endpoint).
+#[derive(Default)]
+struct Matching {
+    filters: HashMap<WebhookId, VersionFilter>,
+    /// By statement and version number (none: the statement's latest, for a withdrawal).
+    versions: HashMap<(StatementId, Option<VersionNo>), Option<Version>>,
+}
+
+impl Matching {
+    /// Whether `event`'s version passes `endpoint`'s filters.
+    fn matches(&mut self, store: &Store, endpoint: &Endpoint, event: &Event) -> Result<bool, StoreError> {
+        let filters = &endpoint.filters;
+        if filters == &Default::default() {
+            return Ok(true);
+        }
+        let filter = self.filters.entry(endpoint.id).or_insert_with(|| {
+            let text = |raw: &Option<String>| {
+                raw.as_deref()
+                    .and_then(|raw| crate::domain::Text::parse("filter", raw, 300).ok())
+            };
+            VersionFilter::new(
+                text(&filters.publisher).as_ref(),
+                text(&filters.contact).as_ref(),
+                filters.source_prefix.clone(),
+            )
+        });
+        let version = match self.versions.entry((event.statement_id, event.version)) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(unknown) => unknown.insert(payload::version_of(store, event)?),
+        };
+        Ok(version.as_ref().is_some_and(|version| filter.matches(version)))
     }
 }
