@@ -224,6 +224,16 @@ for path in sys.stdin.read().splitlines():
     print("answer", json.dumps(answer))
 "#;
 
+/// The answers [`PYWB_REPLAY`] printed, in order (pywb prints notices of its own on standard
+/// output).
+fn pywb_answers(printed: &str) -> Vec<serde_json::Value> {
+    printed
+        .lines()
+        .filter_map(|line| line.strip_prefix("answer "))
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
 fn json_lines(text: &str) -> Vec<serde_json::Value> {
     text.lines()
         .map(|line| serde_json::from_str(line).unwrap())
@@ -364,12 +374,7 @@ fn pywb_indexes_the_export_and_replays_each_versions_exact_bytes() {
         })
         .collect();
     let printed = archive_tool(&root, "python", &["-c", PYWB_REPLAY], &paths);
-    // pywb prints notices of its own on standard output.
-    let answers: Vec<serde_json::Value> = printed
-        .lines()
-        .filter_map(|line| line.strip_prefix("answer "))
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let answers = pywb_answers(&printed);
     assert_eq!(answers.len(), versions.len());
     for (n, answer) in answers.iter().enumerate() {
         let (url, _, text, at) = VERSIONS[n];
@@ -685,10 +690,7 @@ fn pywb_with_the_service_as_its_remote_memento_and_cdx_source_answers_for_our_ur
     let printed = archive_tool(&root, "python", &["-c", PYWB_REPLAY], &paths);
     service.kill().unwrap();
     service.wait().unwrap();
-    let mut answers = printed
-        .lines()
-        .filter_map(|line| line.strip_prefix("answer "))
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap());
+    let mut answers = pywb_answers(&printed).into_iter();
 
     for collection in ["viamemento", "viacdx"] {
         for url in urls {

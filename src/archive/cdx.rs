@@ -129,8 +129,8 @@ impl Field {
 }
 
 /// Where a version is in the CDX index: its SURT key, its 14-digit timestamp (its
-/// Memento-Datetime, [`Version::memento_at`]), then its statement id and version number, which order the versions of one
-/// SURT recorded in the same second. Its byte form ([`Position::to_bytes`]) sorts as the index
+/// Memento-Datetime, [`Version::memento_at`]), then its statement id and version number, which
+/// order the versions of one SURT recorded in the same second. Its byte form ([`Position::to_bytes`]) sorts as the index
 /// does; a resume key is that form in base64url.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {

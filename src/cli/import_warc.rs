@@ -6,9 +6,10 @@
 //! text/html, application/xhtml+xml (ingested as text/html), text/plain or text/markdown, in
 //! UTF-8 (see `crate::archive::warc_read`); every other record is skipped and counted by
 //! reason. Idempotent: before sending anything, each distinct SHA-256 of the captures is looked
-//! up (`GET /v1/hashes/{sha256}`, [`LOOKUPS_IN_FLIGHT`] at a time), and a capture whose text the registry already holds as a version
-//! of the same URL is skipped; so importing a file again creates nothing, while a page that
-//! went back to an earlier wording within one file still gets that version.
+//! up (`GET /v1/hashes/{sha256}`, [`LOOKUPS_IN_FLIGHT`] at a time), and a capture whose text
+//! the registry already holds as a version of the same URL is skipped; so importing a file
+//! again creates nothing, while a page that went back to an earlier wording within one file
+//! still gets that version.
 //!
 //! Each capture is sent with its `WARC-Date` as `captured_at`: the version records it as the
 //! client's claim (its `ingested_at` stays the registry's own time) and takes it as its

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use super::{Metadata, Phone, SourceUrl, Statement, Text, Version};
+use super::{EndpointFilters, Metadata, Phone, SourceUrl, Statement, Text, Version};
 
 /// A term a statement is found by through its latest version.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -101,6 +101,20 @@ impl VersionFilter {
             contact: contact.map(|contact| contact_term(&contact.folded())),
             source_prefix,
         }
+    }
+
+    /// The filter of a webhook endpoint's `filters` (their text was checked when the endpoint
+    /// was registered; text that no longer parses filters nothing).
+    pub fn of_endpoint(filters: &EndpointFilters) -> Self {
+        let text = |raw: &Option<String>| {
+            raw.as_deref()
+                .and_then(|raw| Text::parse("filter", raw, 300).ok())
+        };
+        Self::new(
+            text(&filters.publisher).as_ref(),
+            text(&filters.contact).as_ref(),
+            filters.source_prefix.clone(),
+        )
     }
 
     pub fn matches(&self, version: &Version) -> bool {

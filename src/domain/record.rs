@@ -172,9 +172,10 @@ pub enum Succession {
     New(Box<Version>),
     /// The statement already has `u32::MAX` versions.
     Exhausted,
-    /// The submission is a new version captured before the latest version's Memento-Datetime
-    /// (`latest_at`): taken, it would put the statement's timeline out of order.
+    /// The submission is a new version captured (`captured_at`) before the latest version's
+    /// Memento-Datetime (`latest_at`): taken, it would put the statement's timeline out of order.
     CapturedBefore {
+        captured_at: DateTime<Utc>,
         latest: VersionNo,
         latest_at: DateTime<Utc>,
     },
@@ -200,6 +201,7 @@ impl Version {
                 if let Some(captured_at) = submission.captured_at {
                     if captured_at < latest.memento_at() {
                         return Succession::CapturedBefore {
+                            captured_at,
                             latest: latest.version,
                             latest_at: latest.memento_at(),
                         };
@@ -347,6 +349,7 @@ mod tests {
         assert_eq!(
             Version::succeed(Some(&v1), &captured("Two", 4), at(51), PLACE),
             Succession::CapturedBefore {
+                captured_at: at(4),
                 latest: VersionNo::FIRST,
                 latest_at: at(5)
             }

@@ -596,10 +596,17 @@ impl Store {
         ) {
             (Succession::Unchanged, Some(latest)) => return Ok(Ingested::Unchanged(latest.clone())),
             (Succession::Exhausted, _) => return Err(StoreError::VersionsExhausted(id)),
-            (Succession::CapturedBefore { latest, latest_at }, _) => {
+            (
+                Succession::CapturedBefore {
+                    captured_at,
+                    latest,
+                    latest_at,
+                },
+                _,
+            ) => {
                 return Err(StoreError::CapturedBefore {
                     id,
-                    captured_at: submission.captured_at.unwrap_or(latest_at),
+                    captured_at,
                     latest,
                     latest_at,
                 })

@@ -253,11 +253,11 @@ fn contacts(version: &Version) -> Markup {
     }
 }
 
-/// Who submitted a version: the name of the API key that ingested it.
 /// After a version's capture time: it is its submitter's claim (an importer's `WARC-Date`, say),
 /// not a time the registry saw, which is its recorded time.
 const AS_ITS_SUBMITTER_SAYS: &str = "(as its submitter says; not checked by the registry)";
 
+/// Who submitted a version: the name of the API key that ingested it.
 fn submitter(version: &Version) -> Markup {
     match &version.ingested_by {
         Some(name) => html! { "the key " strong.key { (quoted(name.as_ref())) } },

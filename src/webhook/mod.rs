@@ -283,17 +283,10 @@ impl Matching {
         if filters == &Default::default() {
             return Ok(true);
         }
-        let filter = self.filters.entry(endpoint.id).or_insert_with(|| {
-            let text = |raw: &Option<String>| {
-                raw.as_deref()
-                    .and_then(|raw| crate::domain::Text::parse("filter", raw, 300).ok())
-            };
-            VersionFilter::new(
-                text(&filters.publisher).as_ref(),
-                text(&filters.contact).as_ref(),
-                filters.source_prefix.clone(),
-            )
-        });
+        let filter = self
+            .filters
+            .entry(endpoint.id)
+            .or_insert_with(|| VersionFilter::of_endpoint(filters));
         let version = match self.versions.entry((event.statement_id, event.version)) {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(unknown) => unknown.insert(payload::version_of(store, event)?),
