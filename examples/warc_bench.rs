@@ -111,14 +111,19 @@ fn main() -> anyhow::Result<()> {
         "{versions} versions, {:.1} MB of content",
         content_bytes as f64 / 1e6
     );
+    let folder = provenance::config::DataDir {
+        data_dir: data.clone(),
+        store: None,
+        log: log.clone(),
+    };
     let mut rates = Vec::new();
     for (name, warc) in [("JSON Lines (baseline)", false), ("WARC", true)] {
         let mut sink = Count::default();
         let started = Instant::now();
         let written = if warc {
-            provenance::cli::export_warc(&data, &log, None, &mut sink)?
+            provenance::cli::export_warc(&folder, None, &mut sink)?
         } else {
-            provenance::cli::export(&data, &log, &mut sink)?
+            provenance::cli::export(&folder, &mut sink)?
         };
         let seconds = started.elapsed().as_secs_f64();
         assert_eq!(written, versions);

@@ -146,12 +146,50 @@ pub struct KeysTarget {
     pub data: DataDir,
 }
 
+/// Where the registry's rows are kept (`--store`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreAt {
+    /// sled, in this folder (which is then the data folder too).
+    Sled(PathBuf),
+    /// A PostgreSQL database, by its `postgres://` URL, shared by every node given it.
+    Postgres(String),
+}
+
+impl std::str::FromStr for StoreAt {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        if let Some(folder) = text.strip_prefix("sled:").filter(|folder| !folder.is_empty()) {
+            return Ok(StoreAt::Sled(PathBuf::from(folder)));
+        }
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(StoreAt::Postgres(text.to_owned()));
+        }
+        Err("is neither sled:FOLDER nor a postgres:// URL".to_owned())
+    }
+}
+
+/// The data folder and the database of `--data-dir` and `--store`: `sled:DIR` makes `DIR` the
+/// data folder; a database keeps the rows, and the data folder the node's own files.
+fn resolve(data_dir: &Path, store: Option<&StoreAt>) -> (PathBuf, Option<String>) {
+    match store {
+        Some(StoreAt::Sled(folder)) => (folder.clone(), None),
+        Some(StoreAt::Postgres(url)) => (data_dir.to_owned(), Some(url.clone())),
+        None => (data_dir.to_owned(), None),
+    }
+}
+
 /// The data folder an offline command works on. The service must not be running on it.
 #[derive(Debug, Clone, Args)]
 pub struct DataDir {
-    /// Folder of the sled store.
+    /// Folder of the sled store; with a database (--store postgres://…), of this node's own
+    /// files (the signing key, the checkpoint witness, the first admin key).
     #[arg(long, global = true, env = "PROVENANCE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// Where the registry's rows are: sled:FOLDER (the default, sled in --data-dir) or a
+    /// PostgreSQL database's postgres:// URL.
+    #[arg(long, global = true, env = "PROVENANCE_STORE")]
+    pub store: Option<StoreAt>,
     #[command(flatten)]
     pub log: LogSettings,
 }
@@ -162,9 +200,15 @@ pub struct Settings {
     /// Address to listen on (use port 0 for any free port).
     #[arg(long, env = "PROVENANCE_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
-    /// Folder of the sled store; created when missing.
+    /// Folder of the sled store, created when missing; with a database (--store
+    /// postgres://…), of this node's own files (the signing key, the checkpoint witness, the
+    /// first admin key).
     #[arg(long, env = "PROVENANCE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// Where the registry's rows are: sled:FOLDER (the default, sled in --data-dir) or a
+    /// PostgreSQL database's postgres:// URL, which several nodes may share.
+    #[arg(long, env = "PROVENANCE_STORE")]
+    pub store: Option<StoreAt>,
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "PROVENANCE_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -423,12 +467,25 @@ impl Default for LogSettings {
     }
 }
 
+impl DataDir {
+    /// The data folder and the database (`None` for sled in that folder).
+    pub fn resolved(&self) -> (PathBuf, Option<String>) {
+        resolve(&self.data_dir, self.store.as_ref())
+    }
+}
+
 impl Settings {
+    /// The data folder and the database (`None` for sled in that folder).
+    pub fn resolved(&self) -> (PathBuf, Option<String>) {
+        resolve(&self.data_dir, self.store.as_ref())
+    }
+
     /// Settings for a service on `bind` keeping its data in `data_dir`, other values default.
     pub fn new(bind: impl Into<String>, data_dir: impl Into<PathBuf>) -> Self {
         Self {
             bind: bind.into(),
             data_dir: data_dir.into(),
+            store: None,
             max_body_bytes: 4 * 1024 * 1024,
             min_free_bytes: 64 * 1024 * 1024,
             passage_segment_versions: crate::store::DEFAULT_SEGMENT_VERSIONS,

@@ -43,7 +43,7 @@ async fn run(command: Command) -> anyhow::Result<u8> {
         }
         Command::Openapi => stdout.write_all(provenance::api::openapi_json().as_bytes())?,
         Command::Fsck(data) => {
-            if !cli::fsck(&data.data_dir, &data.log, &mut stdout)? {
+            if !cli::fsck(&data, &mut stdout)? {
                 return Ok(1);
             }
         }
@@ -57,13 +57,13 @@ async fn run(command: Command) -> anyhow::Result<u8> {
             };
             let mut out = std::io::BufWriter::new(&mut out);
             let count = match format {
-                ExportFormat::Jsonl => cli::export(&data.data_dir, &data.log, &mut out)?,
+                ExportFormat::Jsonl => cli::export(&data, &mut out)?,
                 ExportFormat::Warc => {
                     let filename = output
                         .as_deref()
                         .and_then(|path| path.file_name())
                         .map(|name| name.to_string_lossy());
-                    cli::export_warc(&data.data_dir, &data.log, filename.as_deref(), &mut out)?
+                    cli::export_warc(&data, filename.as_deref(), &mut out)?
                 }
             };
             eprintln!("exported {count} versions");
@@ -95,13 +95,18 @@ async fn run(command: Command) -> anyhow::Result<u8> {
         }
         Command::Import { data, input } => {
             let count = if input.as_os_str() == "-" {
-                cli::import(&data.data_dir, &data.log, std::io::stdin().lock())?
+                cli::import(&data, std::io::stdin().lock())?
             } else {
                 let file = std::fs::File::open(&input)
                     .with_context(|| format!("cannot open {}", input.display()))?;
-                cli::import(&data.data_dir, &data.log, BufReader::new(file))?
+                cli::import(&data, BufReader::new(file))?
             };
-            eprintln!("imported {count} versions into {}", data.data_dir.display());
+            let (data_dir, postgres) = data.resolved();
+            let place = postgres.map_or_else(
+                || data_dir.display().to_string(),
+                |url| provenance::store::redacted(&url),
+            );
+            eprintln!("imported {count} versions into {place}");
         }
     }
     Ok(0)

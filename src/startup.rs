@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::api::access::{check_access, AccessPolicy};
 use crate::api::headers::security_headers;
 use crate::api::{self, BodyLimit, HeavyReads};
-use crate::config::{LogSettings, Settings, ADMIN_KEY_FILE};
+use crate::config::{DataDir, LogSettings, Settings, ADMIN_KEY_FILE};
 use crate::domain::{KeyName, Role};
 use crate::extract::{extract, ContentKind};
 use crate::log::keyfile;
@@ -30,28 +30,25 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens the store in `settings.data_dir` and binds `settings.bind`; the service starts
-    /// answering once [`Application::run_until_stopped`] is awaited.
+    /// Opens the store of `settings.data_dir` and `settings.store` and binds `settings.bind`;
+    /// the service starts answering once [`Application::run_until_stopped`] is awaited.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let (data_dir, postgres) = settings.resolved();
         let options = StoreOptions {
+            postgres,
             passage_segment_versions: settings.passage_segment_versions,
             cache_bytes: settings.cache_bytes,
         };
-        let store = open_store_with(
-            &settings.data_dir,
-            &settings.log,
-            KeyUse::CreateIfMissing,
-            options,
-        )
-        .map_err(|error| {
-            explain_in_use(
-                error,
-                "stop that service first, or give this one a data folder of its own (--data-dir)",
-            )
-        })?;
+        let store =
+            open_store_with(&data_dir, &settings.log, KeyUse::CreateIfMissing, options).map_err(|error| {
+                explain_in_use(
+                    error,
+                    "stop that service first, or give this one a data folder of its own (--data-dir)",
+                )
+            })?;
         store.keep_free(settings.min_free_bytes);
         if !settings.no_admin_key_file {
-            bootstrap_admin_key(&store, &settings.data_dir)?;
+            bootstrap_admin_key(&store, &data_dir)?;
         }
         let store = web::Data::new(store);
         warm_up_extractor();
@@ -214,9 +211,21 @@ pub enum KeyUse {
     MustExist,
 }
 
-/// Opens the store in `data_dir` with the log key `log` names, checking the log's integrity.
+/// Opens the sled store in `data_dir` with the log key `log` names, checking the log's
+/// integrity.
 pub fn open_store(data_dir: &Path, log: &LogSettings, key_use: KeyUse) -> anyhow::Result<Store> {
     open_store_with(data_dir, log, key_use, StoreOptions::default())
+}
+
+/// Opens the store of `data` (its folder, and its database when it has one) with the log key
+/// its log settings name, checking the log's integrity.
+pub fn open_configured(data: &DataDir, key_use: KeyUse) -> anyhow::Result<Store> {
+    let (data_dir, postgres) = data.resolved();
+    let options = StoreOptions {
+        postgres,
+        ..StoreOptions::default()
+    };
+    open_store_with(&data_dir, &data.log, key_use, options)
 }
 
 /// [`open_store`] with `options`. The data folder is created owner-only (0700) and sled's files
@@ -237,8 +246,11 @@ pub fn open_store_with(
         KeyUse::CreateIfMissing => keyfile::load_or_create(&key_path, &log.log_origin, log.exposure())?,
         KeyUse::MustExist => keyfile::load(&key_path, &log.log_origin, log.exposure())?,
     };
-    Store::open_with(data_dir, signer, options)
-        .with_context(|| format!("cannot open the store in {}", data_dir.display()))
+    let place = match &options.postgres {
+        Some(url) => format!("the database {}", crate::store::redacted(url)),
+        None => data_dir.display().to_string(),
+    };
+    Store::open_with(data_dir, signer, options).with_context(|| format!("cannot open the store in {place}"))
 }
 
 /// `error`, or, when it comes from another process holding the data folder, that said in words

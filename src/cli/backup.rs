@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use crate::config::LogSettings;
+use crate::config::DataDir;
 use crate::domain::Version;
-use crate::startup::{explain_in_use, open_store, KeyUse};
+use crate::startup::{explain_in_use, open_configured, KeyUse};
 
 pub const EXPORT_FORMAT: &str = "provenance-export/1";
 
@@ -45,9 +45,9 @@ pub(super) fn progress(total: u64, verb: &str) -> ProgressBar {
     bar
 }
 
-/// Writes every version of the store in `data_dir` to `out`; returns how many.
-pub fn export(data_dir: &Path, log: &LogSettings, out: &mut impl Write) -> anyhow::Result<u64> {
-    let store = open_stopped(data_dir, log)?;
+/// Writes every version of the store of `data` to `out`; returns how many.
+pub fn export(data: &DataDir, out: &mut impl Write) -> anyhow::Result<u64> {
+    let store = open_stopped(data)?;
     let total = store.log_size()?;
     let header = Header {
         format: EXPORT_FORMAT.to_owned(),
@@ -72,15 +72,29 @@ pub fn export(data_dir: &Path, log: &LogSettings, out: &mut impl Write) -> anyho
     Ok(written)
 }
 
-/// Opens the existing data folder `data_dir` of a stopped service.
-pub(super) fn open_stopped(data_dir: &Path, log: &LogSettings) -> anyhow::Result<crate::store::Store> {
+/// Opens the existing store of `data`: the data folder of a stopped service (sled), or a
+/// database with this node's data folder (which may serve meanwhile).
+pub(super) fn open_stopped(data: &DataDir) -> anyhow::Result<crate::store::Store> {
+    let (data_dir, _) = data.resolved();
     anyhow::ensure!(data_dir.is_dir(), "{} is not a data folder", data_dir.display());
-    open_store(data_dir, log, KeyUse::MustExist).map_err(|error| explain_in_use(error, super::STOP_FIRST))
+    open_configured(data, KeyUse::MustExist).map_err(|error| explain_in_use(error, super::STOP_FIRST))
 }
 
-/// Loads an export from `input` into `data_dir`, which must not exist yet or be empty; returns
-/// how many versions were imported. On any error the target is left untouched.
-pub fn import(data_dir: &Path, log: &LogSettings, input: impl BufRead) -> anyhow::Result<u64> {
+/// Loads an export from `input` into the store of `data`, which must be new: a data folder that
+/// does not exist yet or is empty, or a database holding no version. Returns how many versions
+/// were imported. On any error a new data folder is left untouched; a database keeps the
+/// versions imported before the error (import again into a new database).
+pub fn import(data: &DataDir, input: impl BufRead) -> anyhow::Result<u64> {
+    let (data_dir, postgres) = data.resolved();
+    if postgres.is_some() {
+        let store = open_configured(data, KeyUse::CreateIfMissing)?;
+        anyhow::ensure!(
+            store.is_empty()?,
+            "the database holds versions already: import only into a new one"
+        );
+        return import_into(&store, input);
+    }
+    let data_dir = data_dir.as_path();
     if data_dir.exists() && data_dir.read_dir()?.next().is_some() {
         bail!(
             "{} is not empty: import only into a new data folder",
@@ -88,7 +102,13 @@ pub fn import(data_dir: &Path, log: &LogSettings, input: impl BufRead) -> anyhow
         );
     }
     let staging = staging_folder(data_dir)?;
-    let result = import_into(&staging, log, input);
+    let into_staging = DataDir {
+        data_dir: staging.clone(),
+        store: None,
+        ..data.clone()
+    };
+    let result =
+        open_configured(&into_staging, KeyUse::CreateIfMissing).and_then(|store| import_into(&store, input));
     match result {
         Ok(count) => {
             if data_dir.exists() {
@@ -115,8 +135,7 @@ fn staging_folder(data_dir: &Path) -> anyhow::Result<PathBuf> {
     Ok(staging)
 }
 
-fn import_into(staging: &Path, log: &LogSettings, input: impl BufRead) -> anyhow::Result<u64> {
-    let store = open_store(staging, log, KeyUse::CreateIfMissing)?;
+fn import_into(store: &crate::store::Store, input: impl BufRead) -> anyhow::Result<u64> {
     let mut lines = input.lines();
     let header_line = lines.next().context("the export is empty")??;
     let header: Header = serde_json::from_str(&header_line).context("line 1 is not an export header")?;

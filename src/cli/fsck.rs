@@ -2,26 +2,27 @@
 //! report each inconsistency found.
 
 use std::io::Write;
-use std::path::Path;
 
-use crate::config::LogSettings;
-use crate::startup::{explain_in_use, open_store, KeyUse};
+use crate::config::DataDir;
 
-/// Checks the store in `data_dir`, writing a report to `out`. Returns whether it is sound.
-pub fn fsck(data_dir: &Path, log: &LogSettings, out: &mut impl Write) -> anyhow::Result<bool> {
-    anyhow::ensure!(data_dir.is_dir(), "{} is not a data folder", data_dir.display());
-    let store = open_store(data_dir, log, KeyUse::MustExist)
-        .map_err(|error| explain_in_use(error, super::STOP_FIRST))?;
+/// Checks the store of `data`, writing a report to `out`. Returns whether it is sound.
+pub fn fsck(data: &DataDir, out: &mut impl Write) -> anyhow::Result<bool> {
+    let store = super::backup::open_stopped(data)?;
+    let (data_dir, postgres) = data.resolved();
+    let place = postgres.map_or_else(
+        || data_dir.display().to_string(),
+        |url| crate::store::redacted(&url),
+    );
     let problems = store.audit()?;
     let versions = store.log_size()?;
     if problems.is_empty() {
-        writeln!(out, "{}: ok, {versions} versions checked", data_dir.display())?;
+        writeln!(out, "{place}: ok, {versions} versions checked")?;
         writeln!(out, "log checkpoint:\n{}", store.checkpoint()?)?;
     } else {
         for problem in &problems {
             writeln!(out, "{problem}")?;
         }
-        writeln!(out, "{}: {} problem(s) found", data_dir.display(), problems.len())?;
+        writeln!(out, "{place}: {} problem(s) found", problems.len())?;
     }
     Ok(problems.is_empty())
 }

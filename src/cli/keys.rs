@@ -29,8 +29,8 @@ pub async fn keys(action: &KeysAction, target: &KeysTarget, out: &mut impl Write
 }
 
 fn local(action: &KeysAction, target: &KeysTarget, out: &mut impl Write) -> anyhow::Result<()> {
-    let data_dir = &target.data.data_dir;
-    let keys = KeyRing::open(data_dir)
+    let (data_dir, postgres) = target.data.resolved();
+    let keys = KeyRing::open(&data_dir, postgres.as_deref())
         .with_context(|| format!("cannot open the keys in {}", data_dir.display()))
         .map_err(|error| {
             let what_to_do = format!(

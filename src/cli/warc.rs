@@ -2,20 +2,14 @@
 //! WARC/1.1 file (see `crate::archive::export`).
 
 use std::io::Write;
-use std::path::Path;
 
 use crate::archive::export::{WarcExport, CHUNK_VERSIONS};
-use crate::config::LogSettings;
+use crate::config::DataDir;
 
-/// Writes every version of the store in `data_dir` to `out` as WARC records, the `warcinfo`
+/// Writes every version of the store of `data` to `out` as WARC records, the `warcinfo`
 /// record naming `filename`; returns how many versions.
-pub fn export_warc(
-    data_dir: &Path,
-    log: &LogSettings,
-    filename: Option<&str>,
-    out: &mut impl Write,
-) -> anyhow::Result<u64> {
-    let store = super::backup::open_stopped(data_dir, log)?;
+pub fn export_warc(data: &DataDir, filename: Option<&str>, out: &mut impl Write) -> anyhow::Result<u64> {
+    let store = super::backup::open_stopped(data)?;
     let mut export = WarcExport::start(&store)?;
     out.write_all(&export.warcinfo(&store, chrono::Utc::now(), filename))?;
     let bar = super::backup::progress(export.versions(), "exporting");

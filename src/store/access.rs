@@ -3,7 +3,7 @@
 //!
 //! # Invariants
 //! 1. **Only `create` and `revoke` write a key record** (`A(key id)`, with its name entry
-//!    `N(name)`), and only under the key ring's lock, each time flushed before it returns. A
+//!    `N(name)`), and only under the backend's [`Lock::Keys`], each time flushed before it returns. A
 //!    revocation, once durable, is therefore never overwritten: authentication reads the record
 //!    and never writes it.
 //! 2. **A revocation is final**: `revoked_at`, once set, never changes, and a revoked key never
@@ -16,8 +16,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
 
+use super::rows::{Batch, Lock, PrefixReader, Reader, Rows};
 use super::{codec, keys, StoreError};
 use crate::domain::{FieldError, KeyName, Role, Sha256, Token};
 
@@ -67,29 +67,29 @@ impl Revocation {
 }
 
 /// The API keys of a registry: the `A`, `N` and `U` entries of its tree.
+/// Its writers of key records (creation and revocation) hold [`Lock::Keys`], so that a name is
+/// taken once and the last-admin check sees every revocation.
 pub struct KeyRing {
-    db: sled::Db,
-    tree: sled::Tree,
-    /// Serializes the writers of key records (creation and revocation), so that a name is taken
-    /// once and the last-admin check sees every revocation.
-    lock: Mutex<()>,
+    rows: Rows,
 }
 
 impl KeyRing {
-    pub(super) fn new(db: sled::Db, tree: sled::Tree) -> Self {
-        Self {
-            db,
-            tree,
-            lock: Mutex::new(()),
-        }
+    pub(super) fn new(rows: Rows) -> Self {
+        Self { rows }
     }
 
     /// Opens the keys of the registry in `path` alone, without its log: what managing keys on a
     /// stopped data folder needs. On a new folder this creates the store but not the log, whose
     /// origin and signing key the first `serve` (or `import`) chooses.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let (db, tree) = super::open_registry(path)?;
-        Ok(Self::new(db, tree))
+    /// With `postgres`, the keys of the registry in that database.
+    pub fn open(path: &Path, postgres: Option<&str>) -> Result<Self, StoreError> {
+        Ok(Self::new(match postgres {
+            Some(url) => Rows::new(super::pg_rows::PgRows::open(url)?),
+            None => Rows::new(super::sled_rows::SledRows::open(
+                path,
+                super::DEFAULT_CACHE_BYTES,
+            )?),
+        }))
     }
 
     /// Creates a key; returns it with the token to hand to its holder once. A taken name is
@@ -100,44 +100,42 @@ impl KeyRing {
         role: Role,
         now: DateTime<Utc>,
     ) -> Result<Result<(ApiKey, String), FieldError>, StoreError> {
-        let _writer = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        if self.tree.contains_key(keys::api_key_name(name.as_ref()))? {
-            return Ok(Err(FieldError::new(
-                "name",
-                format!("a key named {name} exists already"),
-            )));
-        }
-        let mut id_bytes = [0u8; 8];
-        let mut secret_bytes = [0u8; 32];
-        super::fill_random(&mut id_bytes)?;
-        super::fill_random(&mut secret_bytes)?;
-        let (text, token) = Token::issue(id_bytes, secret_bytes);
-        let key = ApiKey {
-            key_id: token.key_id.clone(),
-            name,
-            role,
-            secret_sha256: token.secret_sha256,
-            created_at: now,
-            last_used_at: None,
-            revoked_at: None,
-        };
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::api_key(&key.key_id), codec::encode(&key)?);
-        batch.insert(keys::api_key_name(key.name.as_ref()), key.key_id.as_bytes());
-        self.tree.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(Ok((key, text)))
+        let created = self.rows.exclusive(Lock::Keys, |txn| {
+            if txn.contains(&keys::api_key_name(name.as_ref()))? {
+                return Ok(Err(FieldError::new(
+                    "name",
+                    format!("a key named {name} exists already"),
+                )));
+            }
+            let mut id_bytes = [0u8; 8];
+            let mut secret_bytes = [0u8; 32];
+            super::fill_random(&mut id_bytes)?;
+            super::fill_random(&mut secret_bytes)?;
+            let (text, token) = Token::issue(id_bytes, secret_bytes);
+            let key = ApiKey {
+                key_id: token.key_id.clone(),
+                name,
+                role,
+                secret_sha256: token.secret_sha256,
+                created_at: now,
+                last_used_at: None,
+                revoked_at: None,
+            };
+            let mut batch = Batch::default();
+            batch.insert(keys::api_key(&key.key_id), codec::encode(&key)?);
+            batch.insert(keys::api_key_name(key.name.as_ref()), key.key_id.as_bytes());
+            txn.apply(batch)?;
+            Ok(Ok((key, text)))
+        })?;
+        self.rows.flush()?;
+        Ok(created)
     }
 
     /// Every key, revoked ones included, by name, with its last use.
     pub fn list(&self) -> Result<Vec<ApiKey>, StoreError> {
-        let mut all = self
-            .tree
-            .scan_prefix([keys::API_KEY])
-            .map(|entry| {
-                let key = codec::decode::<ApiKey>("API key", &entry?.1)?;
-                self.with_last_use(key)
-            })
+        let mut all = records(&*self.rows)?
+            .into_iter()
+            .map(|key| self.with_last_use(key))
             .collect::<Result<Vec<_>, _>>()?;
         all.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(all)
@@ -146,45 +144,40 @@ impl KeyRing {
     /// Revokes the key named `name` at once, unless it is the last live admin key. Durable when
     /// it returns. Revoking a revoked key keeps its first revocation time.
     pub fn revoke(&self, name: &KeyName, now: DateTime<Utc>) -> Result<Revocation, StoreError> {
-        let _writer = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(mut key) = self.named(name)? else {
-            return Ok(Revocation::Unknown);
-        };
-        if key.revoked_at.is_some() {
-            return Ok(Revocation::Revoked(self.with_last_use(key)?));
-        }
-        if key.is_live_admin() {
-            let other_admins = self
-                .list()?
-                .iter()
-                .filter(|other| other.is_live_admin() && other.key_id != key.key_id)
-                .count();
-            if other_admins == 0 {
-                return Ok(Revocation::LastAdmin(key));
+        let revocation = self.rows.exclusive(Lock::Keys, |txn| {
+            let Some(mut key) = named(txn, name)? else {
+                return Ok(Revocation::Unknown);
+            };
+            if key.revoked_at.is_some() {
+                return Ok(Revocation::Revoked(key));
             }
-        }
-        key.revoked_at = Some(now);
-        self.tree
-            .insert(keys::api_key(&key.key_id), codec::encode(&key)?)?;
-        self.db.flush()?;
-        Ok(Revocation::Revoked(self.with_last_use(key)?))
-    }
-
-    fn named(&self, name: &KeyName) -> Result<Option<ApiKey>, StoreError> {
-        let Some(key_id) = self.tree.get(keys::api_key_name(name.as_ref()))? else {
-            return Ok(None);
-        };
-        self.tree
-            .get(keys::api_key(&String::from_utf8_lossy(&key_id)))?
-            .map(|bytes| codec::decode("API key", &bytes))
-            .transpose()
+            if key.is_live_admin() {
+                let other_admins = records(txn)?
+                    .iter()
+                    .filter(|other| other.is_live_admin() && other.key_id != key.key_id)
+                    .count();
+                if other_admins == 0 {
+                    return Ok(Revocation::LastAdmin(key));
+                }
+            }
+            key.revoked_at = Some(now);
+            let mut batch = Batch::default();
+            batch.insert(keys::api_key(&key.key_id), codec::encode(&key)?);
+            txn.apply(batch)?;
+            Ok(Revocation::Revoked(key))
+        })?;
+        self.rows.flush()?;
+        Ok(match revocation {
+            Revocation::Revoked(key) => Revocation::Revoked(self.with_last_use(key)?),
+            other => other,
+        })
     }
 
     /// The key's last use: the later of its record's (from older builds) and its `U` entry's.
     fn with_last_use(&self, mut key: ApiKey) -> Result<ApiKey, StoreError> {
         let recorded = self
-            .tree
-            .get(keys::api_key_last_use(&key.key_id))?
+            .rows
+            .get(&keys::api_key_last_use(&key.key_id))?
             .map(|bytes| codec::decode::<DateTime<Utc>>("key's last use", &bytes))
             .transpose()?;
         key.last_used_at = key.last_used_at.max(recorded);
@@ -195,7 +188,7 @@ impl KeyRing {
     /// the key's last use (to the minute, not flushed: it is a hint, not a record) in its own
     /// entry, never in the key record (invariant 1).
     pub fn authenticate(&self, token: &Token, now: DateTime<Utc>) -> Result<Option<ApiKey>, StoreError> {
-        let Some(bytes) = self.tree.get(keys::api_key(&token.key_id))? else {
+        let Some(bytes) = self.rows.get(&keys::api_key(&token.key_id))? else {
             return Ok(None);
         };
         let key: ApiKey = codec::decode("API key", &bytes)?;
@@ -210,11 +203,29 @@ impl KeyRing {
             .is_none_or(|last| now - last >= LAST_USE_RESOLUTION)
         {
             key.last_used_at = Some(now);
-            self.tree
-                .insert(keys::api_key_last_use(&key.key_id), codec::encode(&now)?)?;
+            let mut batch = Batch::default();
+            batch.insert(keys::api_key_last_use(&key.key_id), codec::encode(&now)?);
+            self.rows.apply(batch)?;
         }
         Ok(Some(key))
     }
+}
+
+/// Every key record, in key-id order.
+fn records(rows: &dyn Reader) -> Result<Vec<ApiKey>, StoreError> {
+    rows.scan_prefix(&[keys::API_KEY])
+        .map(|entry| codec::decode::<ApiKey>("API key", &entry?.1))
+        .collect()
+}
+
+/// The record of the key named `name`.
+fn named(rows: &dyn Reader, name: &KeyName) -> Result<Option<ApiKey>, StoreError> {
+    let Some(key_id) = rows.get(&keys::api_key_name(name.as_ref()))? else {
+        return Ok(None);
+    };
+    rows.get(&keys::api_key(&String::from_utf8_lossy(&key_id)))?
+        .map(|bytes| codec::decode("API key", &bytes))
+        .transpose()
 }
 
 /// Compares two digests without an early exit, so timing reveals nothing of where they differ.

@@ -3,6 +3,7 @@
 //! (`matching_entries`), checked by [`Store::audit`] with the other content indexes, rebuilt by
 //! import, and completed when the store opens for versions written before it existed.
 
+use super::rows::Batch;
 use super::{codec, keys, Store, StoreError};
 use crate::archive::cdx::{Bounds, Direction, Position, Row};
 
@@ -22,18 +23,18 @@ impl Store {
             let version = self.required_version(&id, n)?;
             Ok(keys::cdx_entry(&Position::of(&version).to_bytes()))
         };
-        if self.tree.contains_key(entry_of(last)?)? {
+        if self.rows.contains(&entry_of(last)?)? {
             return Ok(());
         }
-        let mut batch = sled::Batch::default();
+        let mut batch = Batch::default();
         for sequence in 0..size {
             batch.insert(entry_of(sequence)?, &[][..]);
             if (sequence + 1) % BATCH_VERSIONS as u64 == 0 {
-                self.tree.apply_batch(std::mem::take(&mut batch))?;
+                self.rows.apply(std::mem::take(&mut batch))?;
             }
         }
-        self.tree.apply_batch(batch)?;
-        self.db.flush()?;
+        self.rows.apply(batch)?;
+        self.rows.flush()?;
         Ok(())
     }
 
@@ -43,12 +44,10 @@ impl Store {
         bounds: Bounds,
         direction: Direction,
     ) -> impl Iterator<Item = Result<Row, StoreError>> + '_ {
-        let range = self
-            .tree
-            .range(keys::cdx_entry(&bounds.lower)..keys::cdx_entry(&bounds.upper));
-        let walk: Box<dyn Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> = match direction {
-            Direction::Forward => Box::new(range),
-            Direction::Backward => Box::new(range.rev()),
+        let (lower, upper) = (keys::cdx_entry(&bounds.lower), keys::cdx_entry(&bounds.upper));
+        let walk = match direction {
+            Direction::Forward => self.rows.range(&lower, Some(&upper)),
+            Direction::Backward => self.rows.range_rev(&lower, Some(&upper)),
         };
         walk.map(move |entry| {
             let (key, _) = entry?;
@@ -56,8 +55,8 @@ impl Store {
                 .and_then(Position::from_bytes)
                 .ok_or_else(|| StoreError::Corrupt(format!("malformed CDX index key {key:?}")))?;
             let value = self
-                .tree
-                .get(keys::version(&position.id, position.version))?
+                .rows
+                .get(&keys::version(&position.id, position.version))?
                 .ok_or_else(|| {
                     StoreError::Corrupt(format!(
                         "the CDX index names missing version {} v{}",
@@ -75,6 +74,7 @@ mod tests {
     use super::*;
     use crate::domain::{Content, Draft, Metadata, SourceUrl};
     use crate::log::note::NoteSigner;
+    use crate::store::rows::PrefixReader;
 
     fn ingest(store: &Store, url: &str, text: &str) {
         let submission = Draft {
@@ -89,10 +89,10 @@ mod tests {
         store.ingest(submission, chrono::Utc::now()).unwrap();
     }
 
-    fn cdx_keys(store: &Store) -> Vec<sled::IVec> {
+    fn cdx_keys(store: &Store) -> Vec<Vec<u8>> {
         store
-            .tree
-            .scan_prefix([keys::CDX])
+            .rows
+            .scan_prefix(&[keys::CDX])
             .map(|entry| entry.unwrap().0)
             .collect()
     }
@@ -109,9 +109,11 @@ mod tests {
             let written = cdx_keys(&store);
             assert_eq!(written.len(), 3);
             // As an earlier build left it: no `u` entries at all.
+            let mut batch = Batch::default();
             for key in &written {
-                store.tree.remove(key).unwrap();
+                batch.remove(key);
             }
+            store.rows.apply(batch).unwrap();
             assert!(
                 !store.audit().unwrap().is_empty(),
                 "fsck sees the missing entries"

@@ -12,6 +12,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 
+use super::rows::{Batch, Txn};
 use super::{codec, filter_entries, keys, log, matching_entries, Ingested, StatementRow, Store, StoreError};
 use crate::domain::{Event, EventKind, Submission, Version};
 use crate::log::merkle::{self, PerfectNode};
@@ -156,7 +157,9 @@ impl Counts {
 /// signed for the tree they all complete.
 pub(super) struct GroupWrite<'a> {
     store: &'a Store,
-    batch: sled::Batch,
+    /// The backend, as held under [`super::rows::Lock::Log`]: every read of the decision goes through it.
+    pub txn: &'a dyn Txn,
+    batch: Batch,
     nodes: Vec<PerfectNode>,
     /// The log's size with the versions added so far: the next version's sequence number.
     pub size: u64,
@@ -165,12 +168,14 @@ pub(super) struct GroupWrite<'a> {
 }
 
 impl<'a> GroupWrite<'a> {
-    pub fn new(store: &'a Store) -> Result<Self, StoreError> {
+    /// A group written by `store` through `txn`, which holds [`super::rows::Lock::Log`].
+    pub fn new(store: &'a Store, txn: &'a dyn Txn) -> Result<Self, StoreError> {
         Ok(Self {
             store,
-            batch: sled::Batch::default(),
+            txn,
+            batch: Batch::default(),
             nodes: Vec::new(),
-            size: store.journal_len()?,
+            size: super::journal_len(txn)?,
             added: Vec::new(),
         })
     }
@@ -190,7 +195,7 @@ impl<'a> GroupWrite<'a> {
                 version.log_index, self.size
             )));
         }
-        let tree = &self.store.tree;
+        let tree = self.txn;
         let leaf = crate::domain::leaf_bytes(version);
         let stored = log::WithPending {
             stored: log::TreeNodes(tree),
@@ -198,7 +203,7 @@ impl<'a> GroupWrite<'a> {
         };
         let nodes = merkle::nodes_completed_by_append(&stored, version.log_index, merkle::leaf_hash(&leaf))?;
         let blob_key = keys::blob(&version.sha256);
-        let new_blob = !tree.contains_key(&blob_key)?;
+        let new_blob = !tree.contains(&blob_key)?;
         let id = &version.statement_id;
         let row = StatementRow {
             source_url: version.source_url.clone(),
@@ -216,7 +221,7 @@ impl<'a> GroupWrite<'a> {
         };
         let batch = &mut self.batch;
         // First: it is the last step that can fail, and it adds nothing when it does.
-        super::webhooks::stage_event(&self.store.db, batch, &event)?;
+        super::webhooks::stage_event(self.txn, batch, &event)?;
         batch.insert(keys::statement(id), row);
         batch.insert(keys::version(id, version.version), record);
         if new_blob {
@@ -241,6 +246,9 @@ impl<'a> GroupWrite<'a> {
             batch.insert(keys::node(*level, *index), &hash[..]);
         }
         batch.insert(keys::leaf(version.log_index), leaf);
+        self.store
+            .passages
+            .stage(batch, version.log_index, &submission.reading.fingerprints);
         self.nodes.extend(nodes);
         self.added
             .push((version.log_index, submission.reading.fingerprints.clone()));
@@ -258,7 +266,7 @@ impl<'a> GroupWrite<'a> {
         let store = self.store;
         let root = merkle::root(
             &log::WithPending {
-                stored: log::TreeNodes(&store.tree),
+                stored: log::TreeNodes(self.txn),
                 pending: &self.nodes,
             },
             self.size,
@@ -266,9 +274,9 @@ impl<'a> GroupWrite<'a> {
         let signed = store.sign_checkpoint(self.size, root)?;
         let mut batch = self.batch;
         batch.insert(keys::CHECKPOINT_KEY, signed.as_bytes());
-        store.tree.apply_batch(batch)?;
+        self.txn.apply(batch)?;
         for (sequence, fingerprints) in &self.added {
-            store.passages.add(*sequence, fingerprints)?;
+            store.passages.applied(*sequence, fingerprints)?;
         }
         Ok(Some((self.size, signed)))
     }

@@ -3,6 +3,7 @@
 //! the watcher recorded. Reads only; it adds no key and no invariant. Cursors are keys, as in
 //! every listing: the next page starts just before the cursor's key.
 
+use super::rows::PrefixReader;
 use super::{codec, keys, Cursor, Page, Store, StoreError, SCAN_BUDGET};
 use crate::domain::{StatementId, Version, VersionFilter, Withdrawal};
 
@@ -50,7 +51,7 @@ impl Store {
         limit: usize,
     ) -> Result<Page<(StatementId, Withdrawal)>, StoreError> {
         let mut all = Vec::new();
-        for entry in self.tree.scan_prefix([keys::WITHDRAWAL]) {
+        for entry in self.rows.scan_prefix(&[keys::WITHDRAWAL]) {
             let (key, value) = entry?;
             let id = keys::trailing_statement_id(&key)
                 .ok_or_else(|| StoreError::Corrupt("malformed withdrawal key".to_owned()))?;
@@ -89,11 +90,11 @@ impl Store {
         };
         let range = match end {
             Some(end) if end.as_slice() <= prefix => return Ok(empty),
-            Some(end) => self.tree.range(prefix.to_vec()..end),
-            None => self.tree.range(prefix.to_vec()..),
+            Some(end) => self.rows.range_rev(prefix, Some(&end)),
+            None => self.rows.range_rev(prefix, None),
         };
         let mut items = Vec::new();
-        let mut keys = range.rev().enumerate().peekable();
+        let mut keys = range.enumerate().peekable();
         while let Some((scanned, entry)) = keys.next() {
             let (key, value) = entry?;
             if let Some(found) = item(&key, &value)? {

@@ -31,8 +31,10 @@
 //! | `J` ‖ webhook id(8) ‖ sequence(u64 BE) | a delivery still to make of event `sequence` to the endpoint (codec) |
 //! | `G` ‖ webhook id(8) ‖ sequence(u64 BE) | one delivery attempt, in the endpoint's delivery log (codec) |
 //!
-//! The passage index is not in the tree: it is a set of segment files beside it (see
-//! [`super::postings`]), which name versions by their journal sequence number.
+//! | `f` ‖ fingerprint(u64 BE) ‖ sequence(u64 BE) | empty: a posting of the passage index, on a database backend only ([`super::passages`]) |
+//!
+//! On sled the passage index is not in the tree: it is a set of segment files beside it (see
+//! [`super::postings`]). Both forms name versions by their journal sequence number.
 //!
 //! Folded text never contains 0x00 (control characters are refused when parsed), so the
 //! separator is unambiguous, and every index key ends with the statement id.
@@ -70,9 +72,29 @@ pub const EVENT: u8 = b'E';
 pub const FAN_OUT: u8 = b'j';
 pub const DELIVERY: u8 = b'J';
 pub const DELIVERY_LOG: u8 = b'G';
+pub const POSTING: u8 = b'f';
 
 fn key(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
+}
+
+pub fn posting_prefix(fingerprint: u64) -> Vec<u8> {
+    key(&[&[POSTING], &fingerprint.to_be_bytes()])
+}
+
+pub fn posting(fingerprint: u64, sequence: u64) -> Vec<u8> {
+    key(&[&[POSTING], &fingerprint.to_be_bytes(), &sequence.to_be_bytes()])
+}
+
+/// The fingerprint and sequence number of a posting key.
+pub fn split_posting(key: &[u8]) -> Option<(u64, u64)> {
+    match key {
+        [POSTING, rest @ ..] if rest.len() == 16 => Some((
+            u64::from_be_bytes(rest[..8].try_into().ok()?),
+            u64::from_be_bytes(rest[8..].try_into().ok()?),
+        )),
+        _ => None,
+    }
 }
 
 pub fn statement(id: &StatementId) -> Vec<u8> {

@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
+use super::rows::Reader;
 use super::{keys, StoreError};
 use crate::log::merkle::{self, Hash, NodeSource, PerfectNode, TreeError};
 use crate::log::note::{Checkpoint, NoteVerifier};
@@ -27,7 +28,7 @@ impl<E: Into<StoreError>> From<TreeError<E>> for StoreError {
 }
 
 /// Perfect nodes as stored under `T`.
-pub struct TreeNodes<'a>(pub &'a sled::Tree);
+pub struct TreeNodes<'a>(pub &'a dyn Reader);
 
 impl NodeSource for TreeNodes<'_> {
     type Error = StoreError;
@@ -35,7 +36,7 @@ impl NodeSource for TreeNodes<'_> {
     fn node(&self, level: u8, index: u64) -> Result<Hash, StoreError> {
         let bytes = self
             .0
-            .get(keys::node(level, index))?
+            .get(&keys::node(level, index))?
             .ok_or_else(|| StoreError::Corrupt(format!("log node ({level}, {index}) is missing")))?;
         <Hash>::try_from(bytes.as_ref())
             .map_err(|_| StoreError::Corrupt(format!("log node ({level}, {index}) is not 32 bytes")))
@@ -87,7 +88,7 @@ pub fn open_checkpoint(verifier: &NoteVerifier, signed: &str, what: &str) -> Res
 
 /// Checks that the tree of `size` leaves in `tree` has the root `checkpoint` names.
 pub fn check_against(
-    tree: &sled::Tree,
+    tree: &dyn Reader,
     size: u64,
     checkpoint: &Checkpoint,
     what: &str,

@@ -1,10 +1,11 @@
-//! The registry's storage: the only code that touches sled.
+//! The registry's storage, written once against the narrow backend interface of [`rows`] (an
+//! ordered map of byte keys, atomic batches, named locks), which [`sled_rows`] implements.
 //!
-//! Every record lives in one sled tree, `registry`, with the key layout of [`keys`] and the
-//! value encoding of [`codec`]. One tree means one write is one `apply_batch`, which sled
-//! applies atomically: after a crash either all of a group's keys are there or none. The one
-//! exception is derived data: the passage index ([`postings`]) is kept in segment files beside
-//! sled's, rebuilt from the records where it falls behind.
+//! Every record lives in that one ordered map, with the key layout of [`keys`] and the value
+//! encoding of [`codec`]. One map means one write is one atomic batch: after a crash either
+//! all of a group's keys are there or none. The one exception is derived data: the passage
+//! index ([`postings`]) is kept in segment files beside the store's, rebuilt from the records
+//! where it falls behind.
 //!
 //! # Invariants
 //! 1. **Contiguous versions.** A statement row `S(id)` with latest version `n` has version
@@ -51,13 +52,18 @@ mod commit;
 mod feeds;
 mod keys;
 mod log;
+mod passages;
+mod pg_rows;
 mod postings;
 mod recent;
+mod rows;
+mod sled_rows;
 mod tiles;
 mod watches;
 mod webhooks;
 
 pub use access::{ApiKey, KeyRing, Revocation};
+pub use pg_rows::redacted;
 pub use postings::DEFAULT_SEGMENT_VERSIONS;
 pub use watches::{Refusal as WatchRefusal, WatchBook};
 pub use webhooks::{AfterAttempt, DueDelivery, WebhookBook};
@@ -67,7 +73,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
 
 use crate::domain::{
     latest_terms, ComparableText, Draft, FieldError, LatestTerm, Placement, Salt, Sha1, Sha256, SourceUrl,
@@ -76,13 +81,14 @@ use crate::domain::{
 use crate::log::merkle::{self, Hash, MemoryTree};
 use crate::log::note::{Checkpoint, NoteSigner, NoteVerifier};
 use base64::Engine;
+use rows::{Batch, Lock, PrefixReader, Reader, Rows};
 
 /// The most index entries one listing request may examine before it returns what it has
 /// found, with a cursor to go on. Keeps the cost of a rare filter combination bounded.
 pub const SCAN_BUDGET: usize = 10_000;
 
 /// What can go wrong in the store, in terms that name no backend: each backend classifies its
-/// own failures into these (sled's below, in [`From<sled::Error>`]), and `api::problem` maps
+/// own failures into these (sled's in [`sled_rows`]), and `api::problem` maps
 /// them to HTTP in one place.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
@@ -151,19 +157,6 @@ impl From<std::io::Error> for StoreError {
     }
 }
 
-impl From<sled::Error> for StoreError {
-    /// sled's failures, classified: its I/O as any I/O, its own corruption report as
-    /// [`StoreError::Corrupt`], the rest (a missing tree, an unsupported operation, a reported
-    /// bug) as [`StoreError::Bug`].
-    fn from(error: sled::Error) -> Self {
-        match error {
-            sled::Error::Io(io) => io.into(),
-            sled::Error::Corruption { .. } => StoreError::Corrupt(format!("sled: {error}")),
-            other => StoreError::Bug(format!("sled: {other}")),
-        }
-    }
-}
-
 /// What an ingest did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingested {
@@ -219,8 +212,11 @@ struct StatementRow {
 }
 
 /// How a store is run; nothing here changes what it stores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
+    /// The PostgreSQL database (a `postgres://` URL) holding the registry's rows, shared by
+    /// every node given it; `None` for sled in the store's folder.
+    pub postgres: Option<String>,
     /// How many versions the passage index collects in memory before writing them as a
     /// segment file (see [`postings`]).
     pub passage_segment_versions: u64,
@@ -235,6 +231,7 @@ pub const DEFAULT_CACHE_BYTES: u64 = 128 * 1024 * 1024;
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
+            postgres: None,
             passage_segment_versions: DEFAULT_SEGMENT_VERSIONS,
             cache_bytes: DEFAULT_CACHE_BYTES,
         }
@@ -242,11 +239,10 @@ impl Default for StoreOptions {
 }
 
 pub struct Store {
-    db: sled::Db,
-    tree: sled::Tree,
-    /// Serializes writers between reading a statement's latest version and applying the batch
-    /// that adds the next one, so that no version number is lost, doubled or skipped.
-    write_lock: Mutex<()>,
+    /// The backend. Writers of versions hold its [`Lock::Log`] between reading a statement's
+    /// latest version and applying the batch that adds the next one, so that no version
+    /// number or log position is lost, doubled or skipped.
+    rows: Rows,
     /// Ingests waiting for the writer lock; whoever gets it commits them as one group.
     waiting: commit::Waiting,
     /// How many groups and versions have been committed since the store opened.
@@ -262,7 +258,7 @@ pub struct Store {
     /// Writes are refused while the disk has fewer free bytes than this (see [`Store::keep_free`]).
     reserve: AtomicU64,
     /// Which versions hold each shingle fingerprint (the passage index).
-    passages: postings::PassageIndex,
+    passages: passages::Passages,
     /// The API keys, written under a lock of their own (see [`access`]).
     keys: access::KeyRing,
     /// Watched sources and their observations, under a lock of their own (see [`watches`]).
@@ -292,19 +288,33 @@ impl Store {
 
     /// [`Store::open`] with `options`.
     pub fn open_with(path: &Path, signer: NoteSigner, options: StoreOptions) -> Result<Self, StoreError> {
-        let (db, tree) = open_registry_with(path, options.cache_bytes)?;
+        let rows = match &options.postgres {
+            Some(url) => {
+                crate::owner_only::create_dir(path)?;
+                Rows::new(pg_rows::PgRows::open(url)?)
+            }
+            None => Rows::new(sled_rows::SledRows::open(path, options.cache_bytes)?),
+        };
         let verifier = signer.verifier();
         let witness = log::Witness::start(path, 0);
-        let stored = journal_len(&tree)?;
-        let (passages, indexed) =
-            postings::PassageIndex::open(path, stored, options.passage_segment_versions, db.clone())?;
+        let stored = journal_len(&*rows)?;
+        let (passages, indexed) = match options.postgres {
+            Some(_) => (passages::Passages::InRows, stored),
+            None => {
+                let (index, indexed) = postings::PassageIndex::open(
+                    path,
+                    stored,
+                    options.passage_segment_versions,
+                    rows.clone(),
+                )?;
+                (passages::Passages::Segments(index), indexed)
+            }
+        };
         let store = Self {
-            keys: access::KeyRing::new(db.clone(), tree.clone()),
-            watches: watches::WatchBook::new(db.clone(), tree.clone()),
-            webhooks: webhooks::WebhookBook::new(db.clone(), tree.clone()),
-            db,
-            tree,
-            write_lock: Mutex::new(()),
+            keys: access::KeyRing::new(rows.clone()),
+            watches: watches::WatchBook::new(rows.clone()),
+            webhooks: webhooks::WebhookBook::new(rows.clone()),
+            rows,
             waiting: commit::Waiting::default(),
             commits: commit::Counts::default(),
             signer,
@@ -323,7 +333,7 @@ impl Store {
                 tracing::warn!(%error, sequence, "cannot index a stored version's passages");
                 Vec::new()
             });
-            store.passages.add(sequence, &fingerprints)?;
+            store.passages.applied(sequence, &fingerprints)?;
         }
         Ok(store)
     }
@@ -345,7 +355,7 @@ impl Store {
         if self.required_version(&id, n)?.sha1.is_some() {
             return Ok(());
         }
-        let mut batch = sled::Batch::default();
+        let mut batch = Batch::default();
         let mut pending = 0;
         for sequence in 0..size {
             let (id, n) = self.journal_entry(sequence)?;
@@ -366,12 +376,12 @@ impl Store {
             batch.insert(keys::sha1_entry(&sha1, &id, n), &[][..]);
             pending += 1;
             if pending == BATCH_VERSIONS {
-                self.tree.apply_batch(std::mem::take(&mut batch))?;
+                self.rows.apply(std::mem::take(&mut batch))?;
                 pending = 0;
             }
         }
-        self.tree.apply_batch(batch)?;
-        self.db.flush()?;
+        self.rows.apply(batch)?;
+        self.rows.flush()?;
         Ok(())
     }
 
@@ -388,8 +398,8 @@ impl Store {
     /// The version journal entry `sequence` records.
     fn journal_entry(&self, sequence: u64) -> Result<(StatementId, VersionNo), StoreError> {
         let value = self
-            .tree
-            .get(keys::journal(sequence))?
+            .rows
+            .get(&keys::journal(sequence))?
             .ok_or_else(|| StoreError::Corrupt(format!("journal entry {sequence} is missing")))?;
         keys::trailing_version(&value)
             .ok_or_else(|| StoreError::Corrupt("malformed journal entry".to_owned()))
@@ -399,13 +409,14 @@ impl Store {
     /// the witness file, when there is one, is a checkpoint of an earlier or equal state.
     fn check_log_at_open(&self, path: &Path) -> Result<(), StoreError> {
         let size = self.journal_len()?;
-        let signed = match self.tree.get(keys::CHECKPOINT_KEY)? {
+        let signed = match self.rows.get(keys::CHECKPOINT_KEY)? {
             Some(bytes) => String::from_utf8(bytes.to_vec())
                 .map_err(|_| StoreError::Integrity("the stored checkpoint is not text".to_owned()))?,
             None if size == 0 => {
                 let signed = self.sign_checkpoint(0, merkle::EMPTY_ROOT)?;
-                self.tree.insert(keys::CHECKPOINT_KEY, signed.as_bytes())?;
-                self.db.flush()?;
+                self.rows
+                    .apply(Batch::single(keys::CHECKPOINT_KEY, signed.as_bytes()))?;
+                self.rows.flush()?;
                 signed
             }
             None => {
@@ -421,10 +432,10 @@ impl Store {
                 checkpoint.size
             )));
         }
-        log::check_against(&self.tree, size, &checkpoint, "the stored checkpoint")?;
+        log::check_against(&*self.rows, size, &checkpoint, "the stored checkpoint")?;
         if let Some(witnessed) = log::Witness::read(path)? {
             let witnessed = log::open_checkpoint(&self.verifier, &witnessed, "the checkpoint witness file")?;
-            log::check_against(&self.tree, size, &witnessed, "the checkpoint witness file")?;
+            log::check_against(&*self.rows, size, &witnessed, "the checkpoint witness file")?;
         }
         self.witness.publish(size, signed);
         Ok(())
@@ -512,21 +523,27 @@ impl Store {
     /// them as one batch, releases the lock, flushes, and only then answers each. Returns
     /// whether there was a group to commit.
     fn commit_next_group(&self) -> bool {
-        let (group, outcomes, checkpoint) = {
-            let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
-            let group = self.waiting.take_group();
-            let (outcomes, checkpoint) = self.apply_group(&group);
-            (group, outcomes, checkpoint)
-        };
+        let mut taken = None;
+        let decided = self.rows.exclusive(Lock::Log, |txn| {
+            let group = taken.insert(self.waiting.take_group());
+            let mut write = commit::GroupWrite::new(self, txn)?;
+            let outcomes: Vec<_> = group
+                .iter()
+                .map(|request| self.decide(&mut write, &request.submission, request.now))
+                .collect();
+            Ok((outcomes, write.apply()?))
+        });
+        // Without the lock (a backend that cannot be reached), the next group gets the error.
+        let group = taken.unwrap_or_else(|| self.waiting.take_group());
         if group.is_empty() {
             return false;
         }
-        let flushed = checkpoint.and_then(|checkpoint| {
-            self.db.flush()?;
-            Ok(checkpoint)
+        let flushed = decided.and_then(|decided| {
+            self.rows.flush()?;
+            Ok(decided)
         });
         match flushed {
-            Ok(checkpoint) => {
+            Ok((outcomes, checkpoint)) => {
                 if let Some((size, signed)) = checkpoint {
                     self.witness.publish(size, signed);
                 }
@@ -550,21 +567,6 @@ impl Store {
         self.commits.get()
     }
 
-    /// Decides every ingest of `group` and writes the new versions as one batch: the outcome of
-    /// each (a refusal stays with its ingest) and the checkpoint of the batch, or the error that
-    /// kept the batch from being applied.
-    fn apply_group(&self, group: &[commit::Request]) -> (Vec<Result<Ingested, StoreError>>, commit::Applied) {
-        let mut write = match commit::GroupWrite::new(self) {
-            Ok(write) => write,
-            Err(error) => return (Vec::new(), Err(error)),
-        };
-        let outcomes = group
-            .iter()
-            .map(|request| self.decide(&mut write, &request.submission, request.now))
-            .collect();
-        (outcomes, write.apply())
-    }
-
     /// Decides one ingest: the latest version again, a refusal, or a new version added to
     /// `write`.
     fn decide(
@@ -574,7 +576,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Ingested, StoreError> {
         let id = submission.statement_id();
-        let row = self.statement_row(&id)?;
+        let row = statement_row_in(write.txn, &id)?;
         let latest = match &row {
             Some(row) if row.source_url != submission.source_url => {
                 return Err(StoreError::IdCollision {
@@ -583,7 +585,7 @@ impl Store {
                     requested: submission.source_url.to_string(),
                 })
             }
-            Some(row) => Some(self.required_version(&id, row.latest)?),
+            Some(row) => Some(required_version_in(write.txn, &id, row.latest)?),
             None => None,
         };
         let placement = Placement {
@@ -625,13 +627,13 @@ impl Store {
 
     /// How many versions the store holds: the sequence number the next version gets.
     fn journal_len(&self) -> Result<u64, StoreError> {
-        journal_len(&self.tree)
+        journal_len(&*self.rows)
     }
 
     /// Every version in commit order with its content, re-hashed: the export.
     pub fn journal(&self) -> impl Iterator<Item = Result<(Version, Vec<u8>), StoreError>> + '_ {
-        self.tree
-            .scan_prefix([keys::JOURNAL])
+        self.rows
+            .scan_prefix(&[keys::JOURNAL])
             .map(move |entry| self.journal_version(&entry?.1))
     }
 
@@ -654,8 +656,8 @@ impl Store {
         if start >= end {
             return Ok(Vec::new());
         }
-        self.tree
-            .range(keys::journal(start)..keys::journal(end))
+        self.rows
+            .range(&keys::journal(start), Some(&keys::journal(end)))
             .take(limit)
             .map(|entry| self.journal_version(&entry?.1))
             .collect()
@@ -682,54 +684,55 @@ impl Store {
         entries: &[(Version, Vec<u8>)],
     ) -> Result<Result<(), (usize, String)>, StoreError> {
         let readings = read_in_parallel(entries, |(version, content)| import_submission(version, content));
-        let _writer = self.write_lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut write = commit::GroupWrite::new(self)?;
-        let mut in_batch = BTreeSet::new();
-        for (index, ((version, _), submission)) in entries.iter().zip(readings).enumerate() {
-            let submission = match submission {
-                Ok(submission) => submission,
-                Err(refusal) => {
-                    write.apply()?;
-                    return Ok(Err((index, refusal)));
-                }
-            };
-            let id = submission.statement_id();
-            if !in_batch.insert(id) {
-                write.apply()?;
-                write = commit::GroupWrite::new(self)?;
-                in_batch = BTreeSet::from([id]);
-            }
-            let row = self.statement_row(&id)?;
-            let latest = row
-                .as_ref()
-                .map(|row| self.required_version(&id, row.latest))
-                .transpose()?;
-            let placement = Placement {
-                log_index: write.size,
-                contacts_salt: version.contacts_salt,
-            };
-            let expected =
-                match Version::succeed(latest.as_ref(), &submission, version.ingested_at, placement) {
-                    Succession::New(expected) if same_but_derived(&expected, version) => *expected,
-                    _ => {
+        self.rows.exclusive(Lock::Log, |txn| {
+            let mut write = commit::GroupWrite::new(self, txn)?;
+            let mut in_batch = BTreeSet::new();
+            for (index, ((version, _), submission)) in entries.iter().zip(readings).enumerate() {
+                let submission = match submission {
+                    Ok(submission) => submission,
+                    Err(refusal) => {
                         write.apply()?;
-                        let refusal = format!(
-                            "{id} v{} does not follow the statement's stored versions",
-                            version.version
-                        );
                         return Ok(Err((index, refusal)));
                     }
                 };
-            let first_seen_at = row.map_or(version.ingested_at, |row| row.first_seen_at);
-            write.add(latest.as_ref(), first_seen_at, &expected, &submission)?;
-        }
-        write.apply()?;
-        Ok(Ok(()))
+                let id = submission.statement_id();
+                if !in_batch.insert(id) {
+                    write.apply()?;
+                    write = commit::GroupWrite::new(self, txn)?;
+                    in_batch = BTreeSet::from([id]);
+                }
+                let row = statement_row_in(txn, &id)?;
+                let latest = row
+                    .as_ref()
+                    .map(|row| required_version_in(txn, &id, row.latest))
+                    .transpose()?;
+                let placement = Placement {
+                    log_index: write.size,
+                    contacts_salt: version.contacts_salt,
+                };
+                let expected =
+                    match Version::succeed(latest.as_ref(), &submission, version.ingested_at, placement) {
+                        Succession::New(expected) if same_but_derived(&expected, version) => *expected,
+                        _ => {
+                            write.apply()?;
+                            let refusal = format!(
+                                "{id} v{} does not follow the statement's stored versions",
+                                version.version
+                            );
+                            return Ok(Err((index, refusal)));
+                        }
+                    };
+                let first_seen_at = row.map_or(version.ingested_at, |row| row.first_seen_at);
+                write.add(latest.as_ref(), first_seen_at, &expected, &submission)?;
+            }
+            write.apply()?;
+            Ok(Ok(()))
+        })
     }
 
     /// Flushes an import and records its final checkpoint in the witness file.
     pub fn finish_import(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        self.rows.flush()?;
         self.witness.write_now(&self.checkpoint()?)
     }
 
@@ -783,14 +786,14 @@ impl Store {
 
     /// Flushes everything written so far to disk.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        self.rows.flush()?;
         Ok(())
     }
 
     /// The latest signed checkpoint (a signed note), covering every version stored.
     pub fn checkpoint(&self) -> Result<String, StoreError> {
         let bytes = self
-            .tree
+            .rows
             .get(keys::CHECKPOINT_KEY)?
             .ok_or_else(|| StoreError::Integrity("the log has no checkpoint".to_owned()))?;
         String::from_utf8(bytes.to_vec())
@@ -820,7 +823,7 @@ impl Store {
         if let Err(error) = self.check_size(field, size)? {
             return Ok(Err(error));
         }
-        Ok(Ok(merkle::root(&log::TreeNodes(&self.tree), size)?))
+        Ok(Ok(merkle::root(&log::TreeNodes(&*self.rows), size)?))
     }
 
     /// The inclusion proof of entry `index` in the tree of `size` entries; `Err` names the
@@ -840,7 +843,7 @@ impl Store {
             )));
         }
         Ok(Ok(merkle::inclusion_proof(
-            &log::TreeNodes(&self.tree),
+            &log::TreeNodes(&*self.rows),
             index,
             size,
         )?))
@@ -856,7 +859,7 @@ impl Store {
             return Ok(Err(FieldError::new("from", format!("must be from 1 to {to}"))));
         }
         Ok(Ok(merkle::consistency_proof(
-            &log::TreeNodes(&self.tree),
+            &log::TreeNodes(&*self.rows),
             from,
             to,
         )?))
@@ -876,8 +879,8 @@ impl Store {
 
     /// Up to `limit` log entries (index, leaf bytes) from `start` on.
     pub fn log_entries(&self, start: u64, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
-        self.tree
-            .range(keys::leaf(start)..)
+        self.rows
+            .range(&keys::leaf(start), None)
             .take_while(|entry| {
                 entry
                     .as_ref()
@@ -922,8 +925,8 @@ impl Store {
             .into_iter()
             .map(|version| {
                 let leaf = self
-                    .tree
-                    .get(keys::leaf(version.log_index))?
+                    .rows
+                    .get(&keys::leaf(version.log_index))?
                     .ok_or_else(|| {
                         StoreError::Corrupt(format!(
                             "{} v{} has no log entry",
@@ -932,7 +935,7 @@ impl Store {
                     })?
                     .to_vec();
                 let inclusion_proof =
-                    merkle::inclusion_proof(&log::TreeNodes(&self.tree), version.log_index, tree_size)?;
+                    merkle::inclusion_proof(&log::TreeNodes(&*self.rows), version.log_index, tree_size)?;
                 Ok(VersionProof {
                     version,
                     leaf,
@@ -958,10 +961,7 @@ impl Store {
     }
 
     pub fn version(&self, id: &StatementId, n: VersionNo) -> Result<Option<Version>, StoreError> {
-        self.tree
-            .get(keys::version(id, n))?
-            .map(|bytes| codec::decode("version record", &bytes))
-            .transpose()
+        version_in(&*self.rows, id, n)
     }
 
     /// A version with its content, re-hashed: bytes that do not match the recorded SHA-256
@@ -978,7 +978,7 @@ impl Store {
     /// [`Store::content`].
     pub fn content_of(&self, version: &Version) -> Result<Vec<u8>, StoreError> {
         let (id, n) = (version.statement_id, version.version);
-        let bytes = self.tree.get(keys::blob(&version.sha256))?.ok_or_else(|| {
+        let bytes = self.rows.get(&keys::blob(&version.sha256))?.ok_or_else(|| {
             StoreError::Corrupt(format!("content {} of {id} v{n} is missing", version.sha256))
         })?;
         if Sha256::of(&bytes) != version.sha256 {
@@ -1070,7 +1070,7 @@ impl Store {
         fingerprint: u64,
         limit: usize,
     ) -> Result<(Vec<(StatementId, VersionNo)>, bool), StoreError> {
-        let (sequences, more) = self.passages.postings(fingerprint, limit)?;
+        let (sequences, more) = self.passages.postings(&self.rows, fingerprint, limit)?;
         let versions = sequences
             .into_iter()
             .map(|sequence| self.journal_entry(sequence))
@@ -1130,14 +1130,14 @@ impl Store {
             start = start.max(just_after);
         }
         let range = match keys::prefix_end(prefix) {
-            Some(end) if start < end => self.tree.range(start..end),
+            Some(end) if start < end => self.rows.range(&start, Some(&end)),
             Some(_) => {
                 return Ok(Page {
                     items: Vec::new(),
                     next: None,
                 })
             }
-            None => self.tree.range(start..),
+            None => self.rows.range(&start, None),
         };
         let mut items = Vec::new();
         for (scanned, entry) in range.enumerate() {
@@ -1156,15 +1156,11 @@ impl Store {
     }
 
     fn statement_row(&self, id: &StatementId) -> Result<Option<StatementRow>, StoreError> {
-        self.tree
-            .get(keys::statement(id))?
-            .map(|bytes| codec::decode("statement row", &bytes))
-            .transpose()
+        statement_row_in(&*self.rows, id)
     }
 
     fn required_version(&self, id: &StatementId, n: VersionNo) -> Result<Version, StoreError> {
-        self.version(id, n)?
-            .ok_or_else(|| StoreError::Corrupt(format!("statement {id} lacks its version {n}")))
+        required_version_in(&*self.rows, id, n)
     }
 
     /// Checks invariants 1 to 7 over the whole store, re-hashing every content blob, and lists
@@ -1176,7 +1172,7 @@ impl Store {
         let mut versions_seen = BTreeSet::new();
         let journal_len = self.journal_len()?;
         let mut expected_postings = vec![postings::PostingsDigest::default(); journal_len as usize];
-        for entry in self.tree.scan_prefix([keys::STATEMENT]) {
+        for entry in self.rows.scan_prefix(&[keys::STATEMENT]) {
             let (key, value) = entry?;
             let Some(id) = keys::trailing_statement_id(&key).filter(|_| key.len() == 17) else {
                 problems.push(format!("malformed statement key {key:?}"));
@@ -1196,7 +1192,7 @@ impl Store {
                 ));
             }
             let mut expected = Some(VersionNo::FIRST);
-            for stored in self.tree.scan_prefix(keys::version_prefix(&id)) {
+            for stored in self.rows.scan_prefix(&keys::version_prefix(&id)) {
                 let (key, value) = stored?;
                 let Some((_, number)) = keys::trailing_version(&key) else {
                     problems.push(format!("malformed version key {key:?}"));
@@ -1236,7 +1232,7 @@ impl Store {
             }
         }
         problems.extend(self.audit_indexes(&expected_entries)?);
-        problems.extend(self.passages.audit(journal_len, |first, end| {
+        problems.extend(self.passages.audit(&self.rows, journal_len, |first, end| {
             expected_postings
                 .get(first as usize..end as usize)
                 .map(|digests| digests.iter().copied().sum())
@@ -1245,15 +1241,15 @@ impl Store {
         problems.extend(self.audit_log()?);
         problems.extend(
             self.watches
-                .audit(|id, n| Ok(self.tree.contains_key(keys::version(id, n))?))?,
+                .audit(|id, n| self.rows.contains(&keys::version(id, n)))?,
         );
         problems.extend(self.webhooks.audit(|event| {
             Ok(match event.version {
-                Some(n) => self.tree.contains_key(keys::version(&event.statement_id, n))?,
+                Some(n) => self.rows.contains(&keys::version(&event.statement_id, n))?,
                 None => event.withdrawal.is_some(),
             })
         })?);
-        let versions_total = self.tree.scan_prefix([keys::VERSION]).count();
+        let versions_total = self.rows.scan_prefix(&[keys::VERSION]).count();
         if versions_total != versions_seen.len() {
             problems.push(format!(
                 "{} version records belong to no statement",
@@ -1281,7 +1277,7 @@ impl Store {
             ));
         }
         let mut fingerprints = Vec::new();
-        match self.tree.get(keys::blob(&version.sha256))? {
+        match self.rows.get(&keys::blob(&version.sha256))? {
             Some(bytes) if Sha256::of(&bytes) == version.sha256 => {
                 let sha1 = Sha1::of(&bytes);
                 if version.sha1 != Some(sha1) {
@@ -1327,7 +1323,7 @@ impl Store {
             keys::CONTACT,
             keys::DATE,
         ] {
-            for entry in self.tree.scan_prefix([index]) {
+            for entry in self.rows.scan_prefix(&[index]) {
                 actual.insert(entry?.0.to_vec());
             }
         }
@@ -1346,7 +1342,7 @@ impl Store {
     fn audit_log(&self) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
         let mut reference = MemoryTree::new();
-        for entry in self.tree.scan_prefix([keys::JOURNAL]) {
+        for entry in self.rows.scan_prefix(&[keys::JOURNAL]) {
             let (key, value) = entry?;
             let index = keys::journal_sequence(&key).unwrap_or(u64::MAX);
             let Some((id, n)) = keys::trailing_version(&value) else {
@@ -1362,15 +1358,15 @@ impl Store {
                     version.log_index
                 ));
             }
-            match self.tree.get(keys::leaf(index))? {
-                Some(stored) if stored.as_ref() == leaf.as_slice() => {}
+            match self.rows.get(&keys::leaf(index))? {
+                Some(stored) if stored == leaf => {}
                 Some(_) => problems.push(format!("log entry {index} is not the leaf of {id} v{n}")),
                 None => problems.push(format!("log entry {index} ({id} v{n}) is missing")),
             }
             reference.append(&leaf);
         }
         let mut stored_nodes = 0u64;
-        for entry in self.tree.scan_prefix([keys::NODE]) {
+        for entry in self.rows.scan_prefix(&[keys::NODE]) {
             let (key, value) = entry?;
             stored_nodes += 1;
             let (level, index) = (
@@ -1428,7 +1424,7 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
         let mut listed = BTreeSet::new();
-        for (position, entry) in self.tree.scan_prefix([keys::JOURNAL]).enumerate() {
+        for (position, entry) in self.rows.scan_prefix(&[keys::JOURNAL]).enumerate() {
             let (key, value) = entry?;
             if keys::journal_sequence(&key) != Some(position as u64) {
                 problems.push(format!("journal entry {key:?} found at position {position}"));
@@ -1517,66 +1513,34 @@ fn matching_entries(version: &Version) -> Vec<Vec<u8>> {
     entries
 }
 
-/// [`open_registry_with`] sled's page cache of the default size.
-fn open_registry(path: &Path) -> Result<(sled::Db, sled::Tree), StoreError> {
-    open_registry_with(path, DEFAULT_CACHE_BYTES)
-}
-
-/// Opens the registry tree in the folder `path` (created owner-only when missing), with a page
-/// cache of at most `cache_bytes`, checking its format marker, which a new registry gets. A
-/// folder another process holds is [`StoreError::InUse`].
-fn open_registry_with(path: &Path, cache_bytes: u64) -> Result<(sled::Db, sled::Tree), StoreError> {
-    crate::owner_only::create_dir(path)?;
-    let config = sled::Config::new().path(path).cache_capacity(cache_bytes);
-    let db = config.open().map_err(|error| {
-        if is_lock_conflict(&error) {
-            StoreError::InUse(path.to_owned())
-        } else {
-            error.into()
-        }
-    })?;
-    let tree = db.open_tree("registry")?;
-    match tree.get(keys::FORMAT_KEY)? {
-        Some(marker) if marker.as_ref() == keys::FORMAT_MARKER => {}
-        Some(marker) => {
-            return Err(StoreError::Incompatible(format!(
-                "{} holds a registry of format {:?}, which this build does not read",
-                path.display(),
-                String::from_utf8_lossy(&marker)
-            )))
-        }
-        None if tree.is_empty() => {
-            tree.insert(keys::FORMAT_KEY, keys::FORMAT_MARKER)?;
-            db.flush()?;
-        }
-        None => {
-            return Err(StoreError::Incompatible(format!(
-                "{} holds data without a format marker",
-                path.display()
-            )))
-        }
-    }
-    crate::owner_only::restrict_contents(path)?;
-    Ok((db, tree))
-}
-
-/// Whether sled failed to open a folder because another process has it open: sled takes an
-/// exclusive lock on its `db` file and reports failing to get it as an I/O error of this text.
-fn is_lock_conflict(error: &sled::Error) -> bool {
-    matches!(error, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
-}
-
 /// How many versions the registry tree holds: the sequence number the next version gets.
-fn journal_len(tree: &sled::Tree) -> Result<u64, StoreError> {
-    match tree.scan_prefix([keys::JOURNAL]).next_back() {
+fn journal_len(rows: &dyn Reader) -> Result<u64, StoreError> {
+    match rows.last_with_prefix(&[keys::JOURNAL])? {
         None => Ok(0),
-        Some(entry) => {
-            let (key, _) = entry?;
-            keys::journal_sequence(&key)
-                .and_then(|last| last.checked_add(1))
-                .ok_or_else(|| StoreError::Corrupt("malformed journal key".to_owned()))
-        }
+        Some((key, _)) => keys::journal_sequence(&key)
+            .and_then(|last| last.checked_add(1))
+            .ok_or_else(|| StoreError::Corrupt("malformed journal key".to_owned())),
     }
+}
+
+/// The row of statement `id` as `rows` has it.
+fn statement_row_in(rows: &dyn Reader, id: &StatementId) -> Result<Option<StatementRow>, StoreError> {
+    rows.get(&keys::statement(id))?
+        .map(|bytes| codec::decode("statement row", &bytes))
+        .transpose()
+}
+
+/// Version `n` of statement `id` as `rows` has it.
+fn version_in(rows: &dyn Reader, id: &StatementId, n: VersionNo) -> Result<Option<Version>, StoreError> {
+    rows.get(&keys::version(id, n))?
+        .map(|bytes| codec::decode("version record", &bytes))
+        .transpose()
+}
+
+/// Version `n` of statement `id`, which its statement row says exists.
+fn required_version_in(rows: &dyn Reader, id: &StatementId, n: VersionNo) -> Result<Version, StoreError> {
+    version_in(rows, id, n)?
+        .ok_or_else(|| StoreError::Corrupt(format!("statement {id} lacks its version {n}")))
 }
 
 /// A fresh salt from the operating system's random source.
@@ -1606,14 +1570,12 @@ mod tests {
     use std::io::{Error, ErrorKind};
 
     #[test]
-    fn backend_failures_are_classified_in_terms_that_name_no_backend() {
-        let full = StoreError::from(sled::Error::Io(Error::from(ErrorKind::StorageFull)));
+    fn io_failures_are_classified_in_terms_that_name_no_backend() {
+        let full = StoreError::from(Error::from(ErrorKind::StorageFull));
         assert!(matches!(full, StoreError::Full(_)), "{full:?}");
         let quota = StoreError::from(Error::from(ErrorKind::QuotaExceeded));
         assert!(matches!(quota, StoreError::Full(_)), "{quota:?}");
-        let io = StoreError::from(sled::Error::Io(Error::from(ErrorKind::PermissionDenied)));
+        let io = StoreError::from(Error::from(ErrorKind::PermissionDenied));
         assert!(matches!(io, StoreError::Unavailable(_)), "{io:?}");
-        let bug = StoreError::from(sled::Error::Unsupported("x".into()));
-        assert!(matches!(bug, StoreError::Bug(_)), "{bug:?}");
     }
 }

@@ -1,6 +1,6 @@
 //! The passage index: for every shingle fingerprint, the journal sequence numbers of the
 //! versions whose text has it. Postings only ever grow (a stored version's text never changes),
-//! so they are kept as sorted, immutable segment files beside sled's files, written in the
+//! so they are kept as sorted, immutable segment files beside the store's files, written in the
 //! background, instead of as random B-tree keys in the ingest's batch (about 130 per version,
 //! which cost more than the rest of the write together).
 //!
@@ -23,7 +23,7 @@
 //!    journal is the recovery point. The versions after the last segment are held in memory and
 //!    rebuilt from their content when the store opens, so a crash loses no posting.
 //! 2. **Only durable versions in a file.** Before it writes a segment the writer thread flushes
-//!    sled, so a segment never names a sequence number that a crash could give to another
+//!    the store, so a segment never names a sequence number that a crash could give to another
 //!    version.
 //! 3. **Whole files only.** A segment is written under a temporary name, synced, renamed into
 //!    place and its folder synced; a file under a segment name is complete.
@@ -455,13 +455,13 @@ pub struct PassageIndex {
 impl PassageIndex {
     /// Opens the index of the store in `data_dir` holding `journal_len` versions, removing every
     /// file off the chain (invariant 4). Returns it with the first sequence number it lacks:
-    /// the caller adds every version from there on with [`PassageIndex::add`]. `db` is flushed
+    /// the caller adds every version from there on with [`PassageIndex::add`]. `rows` is flushed
     /// before each segment is written (invariant 2).
     pub fn open(
         data_dir: &Path,
         journal_len: u64,
         segment_versions: u64,
-        db: sled::Db,
+        rows: super::rows::Rows,
     ) -> Result<(Self, u64), StoreError> {
         let folder = data_dir.join(FOLDER);
         crate::owner_only::create_dir(&folder)?;
@@ -505,7 +505,7 @@ impl PassageIndex {
                 .spawn(move || {
                     while receiver.recv().is_ok() {
                         while receiver.try_recv().is_ok() {}
-                        if let Err(error) = write_pending(&state, &folder, &db, &stopping) {
+                        if let Err(error) = write_pending(&state, &folder, &rows, &stopping) {
                             tracing::error!(%error, "cannot write the passage index; will retry");
                         }
                     }
@@ -632,12 +632,12 @@ impl Drop for PassageIndex {
     }
 }
 
-/// The writer thread's work: writes the full memtable as a segment (flushing sled first,
+/// The writer thread's work: writes the full memtable as a segment (flushing the store first,
 /// invariant 2), then merges while the last segments share a size class.
 fn write_pending(
     state: &RwLock<State>,
     folder: &Path,
-    db: &sled::Db,
+    rows: &super::rows::Rows,
     stopping: &AtomicBool,
 ) -> Result<(), StoreError> {
     let frozen = {
@@ -654,7 +654,7 @@ fn write_pending(
         }
     };
     if let Some(frozen) = frozen {
-        db.flush()?;
+        rows.flush()?;
         let entries = frozen.sorted();
         let segment = Segment::write(
             folder,

@@ -1,6 +1,7 @@
 //! The newest entries of the commit journal: what the registry recorded last, for the pages'
 //! "latest changes". A read of the journal's tail; it adds no key and no invariant.
 
+use super::rows::PrefixReader;
 use super::{keys, Store, StoreError};
 use crate::domain::Version;
 
@@ -9,9 +10,8 @@ impl Store {
     /// last `limit` journal entries name (invariant 7 makes that the commit order). Costs
     /// `limit` journal reads and `limit` record reads, whatever the store's size.
     pub fn recent_versions(&self, limit: usize) -> Result<Vec<Version>, StoreError> {
-        self.tree
-            .scan_prefix([keys::JOURNAL])
-            .rev()
+        self.rows
+            .scan_prefix_rev(&[keys::JOURNAL])
             .take(limit)
             .map(|entry| {
                 let (_, value) = entry?;

@@ -50,9 +50,15 @@ impl Store {
         Ok(Some(bytes))
     }
 
-    /// The newest durable checkpoint's size and signed note, as the commit that flushed it
-    /// published them (verified when the store opened, signed by this process since).
+    /// The newest durable checkpoint's size and signed note: on a backend whose readers see
+    /// only durable batches (a database, whichever node committed them), the stored one; on
+    /// sled, as the commit that flushed it published them (verified when the store opened,
+    /// signed by this process since).
     fn durable(&self) -> Result<(u64, String), StoreError> {
+        if self.rows.reads_are_durable() {
+            let (signed, checkpoint) = self.latest_checkpoint()?;
+            return Ok((checkpoint.size, signed));
+        }
         self.witness
             .durable()
             .ok_or_else(|| StoreError::Integrity("no durable checkpoint since the store opened".to_owned()))
@@ -61,10 +67,15 @@ impl Store {
     /// The values of the `span.count` (at most [`TILE_WIDTH`]) consecutive rows `key(i)` for `i`
     /// from `span.start`, in order, read as one range; every one must be there, as the span
     /// lies inside a durable tree.
-    fn rows(&self, span: TileSpan, key: impl Fn(u64) -> Vec<u8>) -> Result<Vec<sled::IVec>, StoreError> {
+    fn rows(&self, span: TileSpan, key: impl Fn(u64) -> Vec<u8>) -> Result<Vec<Vec<u8>>, StoreError> {
         let count = usize::from(span.count.min(TILE_WIDTH));
         let mut rows = Vec::with_capacity(count);
-        for (row, index) in self.tree.range(key(span.start)..).take(count).zip(span.start..) {
+        for (row, index) in self
+            .rows
+            .range(&key(span.start), None)
+            .take(count)
+            .zip(span.start..)
+        {
             let (found, value) = row?;
             if found != key(index) {
                 break;

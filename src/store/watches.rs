@@ -3,10 +3,10 @@
 //!
 //! # Invariants
 //! 1. **A watch and its owner entry go together**: `W(id)` exists exactly when
-//!    `Y(owner, id)` does; both are written and removed in one batch, under the book's lock.
+//!    `Y(owner, id)` does; both are written and removed in one batch, under [`Lock::Watches`].
 //! 2. **Observations are append-only**: `O(statement, seq)` is only ever inserted, with `seq`
-//!    from sled's persistent monotonic counter, so key order is the order of recording, across
-//!    restarts too.
+//!    from the backend's persistent counter (`Txn::generate_id`, under [`Lock::Watches`]), so
+//!    key order is the order of recording, across restarts too.
 //! 3. **One fetch, one batch**: the observation, the watch's new state (next run, validators,
 //!    misses) and any withdrawal change of its statement are applied together and flushed
 //!    before [`WatchBook::record`] returns; after a crash a fetch is either wholly recorded or
@@ -15,8 +15,7 @@
 //! 4. **Observations name real versions**: an observation's `version`, when set, is a version
 //!    of its statement that was durable before the observation was written.
 
-use std::sync::{Mutex, PoisonError};
-
+use super::rows::{Batch, Lock, PrefixReader, Reader, Rows};
 use super::{codec, keys, Cursor, Page, StoreError};
 use crate::domain::{
     Event, EventKind, KeyName, Observation, StatementId, VersionNo, Watch, WatchId, Withdrawal,
@@ -24,11 +23,10 @@ use crate::domain::{
 };
 
 /// The watches and observations of a registry; shares the registry's tree.
+/// The count-then-insert of a new watch and the exists-then-update of a record hold
+/// [`Lock::Watches`].
 pub struct WatchBook {
-    db: sled::Db,
-    tree: sled::Tree,
-    /// Serializes the count-then-insert of a new watch and the exists-then-update of a record.
-    lock: Mutex<()>,
+    rows: Rows,
 }
 
 /// Why a watch was not created.
@@ -39,43 +37,35 @@ pub enum Refusal {
 }
 
 impl WatchBook {
-    pub(super) fn new(db: sled::Db, tree: sled::Tree) -> Self {
-        Self {
-            db,
-            tree,
-            lock: Mutex::new(()),
-        }
+    pub(super) fn new(rows: Rows) -> Self {
+        Self { rows }
     }
 
     /// Stores a new watch, unless its owner has `max_per_owner` already. Durable when it returns.
     pub fn create(&self, watch: &Watch, max_per_owner: usize) -> Result<Result<(), Refusal>, StoreError> {
-        let _lock = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let owned = self
-            .tree
-            .scan_prefix(keys::watch_owner_prefix(&watch.owner))
-            .count();
-        if owned >= max_per_owner {
-            return Ok(Err(Refusal::TooMany(owned)));
-        }
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::watch(&watch.id), codec::encode(watch)?);
-        batch.insert(keys::watch_owner(&watch.owner, &watch.id), &[][..]);
-        self.tree.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(Ok(()))
+        let created = self.rows.exclusive(Lock::Watches, |txn| {
+            let owned = txn.scan_prefix(&keys::watch_owner_prefix(&watch.owner)).count();
+            if owned >= max_per_owner {
+                return Ok(Err(Refusal::TooMany(owned)));
+            }
+            let mut batch = Batch::default();
+            batch.insert(keys::watch(&watch.id), codec::encode(watch)?);
+            batch.insert(keys::watch_owner(&watch.owner, &watch.id), &[][..]);
+            txn.apply(batch)?;
+            Ok(Ok(()))
+        })?;
+        self.rows.flush()?;
+        Ok(created)
     }
 
     pub fn get(&self, id: &WatchId) -> Result<Option<Watch>, StoreError> {
-        self.tree
-            .get(keys::watch(id))?
-            .map(|bytes| codec::decode("watch", &bytes))
-            .transpose()
+        watch_in(&*self.rows, id)
     }
 
     /// Every watch, for the scheduler at start.
     pub fn all(&self) -> Result<Vec<Watch>, StoreError> {
-        self.tree
-            .scan_prefix([keys::WATCH])
+        self.rows
+            .scan_prefix(&[keys::WATCH])
             .map(|entry| codec::decode("watch", &entry?.1))
             .collect()
     }
@@ -91,7 +81,7 @@ impl WatchBook {
             Some(owner) => keys::watch_owner_prefix(owner),
             None => vec![keys::WATCH],
         };
-        page_after(&self.tree, &prefix, after, limit, |key, value| match owner {
+        page_after(&*self.rows, &prefix, after, limit, |key, value| match owner {
             None => codec::decode("watch", value),
             Some(_) => {
                 let id = keys::trailing_watch_id(key)
@@ -105,19 +95,21 @@ impl WatchBook {
     /// Removes watch `id` if `owner` made it (anyone's when `None`); returns it, or `None` when
     /// there is no such watch of theirs. Durable when it returns.
     pub fn delete(&self, id: &WatchId, owner: Option<&KeyName>) -> Result<Option<Watch>, StoreError> {
-        let _lock = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(watch) = self.get(id)? else {
-            return Ok(None);
-        };
-        if owner.is_some_and(|owner| *owner != watch.owner) {
-            return Ok(None);
-        }
-        let mut batch = sled::Batch::default();
-        batch.remove(keys::watch(id));
-        batch.remove(keys::watch_owner(&watch.owner, id));
-        self.tree.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(Some(watch))
+        let deleted = self.rows.exclusive(Lock::Watches, |txn| {
+            let Some(watch) = watch_in(txn, id)? else {
+                return Ok(None);
+            };
+            if owner.is_some_and(|owner| *owner != watch.owner) {
+                return Ok(None);
+            }
+            let mut batch = Batch::default();
+            batch.remove(keys::watch(id));
+            batch.remove(keys::watch_owner(&watch.owner, id));
+            txn.apply(batch)?;
+            Ok(Some(watch))
+        })?;
+        self.rows.flush()?;
+        Ok(deleted)
     }
 
     /// Records one fetch: `observation` of `statement`, the watch's new state `watch` (unless
@@ -130,37 +122,39 @@ impl WatchBook {
         observation: &Observation,
         change: &WithdrawalChange,
     ) -> Result<bool, StoreError> {
-        let _lock = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let exists = self.tree.contains_key(keys::watch(&watch.id))?;
-        let mut batch = sled::Batch::default();
-        if exists {
-            batch.insert(keys::watch(&watch.id), codec::encode(watch)?);
-        }
-        let sequence = self.db.generate_id()?;
-        batch.insert(
-            keys::observation(statement, sequence),
-            codec::encode(observation)?,
-        );
-        match change {
-            WithdrawalChange::None => {}
-            WithdrawalChange::Withdraw(withdrawal) | WithdrawalChange::Restore(withdrawal) => {
-                batch.insert(keys::withdrawal(statement), codec::encode(withdrawal)?);
-                let kind = match change {
-                    WithdrawalChange::Withdraw(_) => EventKind::StatementWithdrawn,
-                    _ => EventKind::StatementRestored,
-                };
-                let event = Event {
-                    kind,
-                    statement_id: *statement,
-                    version: None,
-                    at: observation.at,
-                    withdrawal: Some(withdrawal.clone()),
-                };
-                super::webhooks::stage_event(&self.db, &mut batch, &event)?;
+        let exists = self.rows.exclusive(Lock::Watches, |txn| {
+            let exists = txn.contains(&keys::watch(&watch.id))?;
+            let mut batch = Batch::default();
+            if exists {
+                batch.insert(keys::watch(&watch.id), codec::encode(watch)?);
             }
-        }
-        self.tree.apply_batch(batch)?;
-        self.db.flush()?;
+            let sequence = txn.generate_id()?;
+            batch.insert(
+                keys::observation(statement, sequence),
+                codec::encode(observation)?,
+            );
+            match change {
+                WithdrawalChange::None => {}
+                WithdrawalChange::Withdraw(withdrawal) | WithdrawalChange::Restore(withdrawal) => {
+                    batch.insert(keys::withdrawal(statement), codec::encode(withdrawal)?);
+                    let kind = match change {
+                        WithdrawalChange::Withdraw(_) => EventKind::StatementWithdrawn,
+                        _ => EventKind::StatementRestored,
+                    };
+                    let event = Event {
+                        kind,
+                        statement_id: *statement,
+                        version: None,
+                        at: observation.at,
+                        withdrawal: Some(withdrawal.clone()),
+                    };
+                    super::webhooks::stage_event(txn, &mut batch, &event)?;
+                }
+            }
+            txn.apply(batch)?;
+            Ok(exists)
+        })?;
+        self.rows.flush()?;
         Ok(exists)
     }
 
@@ -172,7 +166,7 @@ impl WatchBook {
         limit: usize,
     ) -> Result<Page<Observation>, StoreError> {
         page_after(
-            &self.tree,
+            &*self.rows,
             &keys::observation_prefix(statement),
             after,
             limit,
@@ -182,8 +176,8 @@ impl WatchBook {
 
     /// The withdrawal state of `statement`, if its source was ever withdrawn.
     pub fn withdrawal(&self, statement: &StatementId) -> Result<Option<Withdrawal>, StoreError> {
-        self.tree
-            .get(keys::withdrawal(statement))?
+        self.rows
+            .get(&keys::withdrawal(statement))?
             .map(|bytes| codec::decode("withdrawal", &bytes))
             .transpose()
     }
@@ -195,31 +189,27 @@ impl WatchBook {
         version_exists: impl Fn(&StatementId, VersionNo) -> Result<bool, StoreError>,
     ) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
-        for entry in self.tree.scan_prefix([keys::WATCH]) {
+        for entry in self.rows.scan_prefix(&[keys::WATCH]) {
             let (key, value) = entry?;
             match codec::decode::<Watch>("watch", &value) {
-                Ok(watch)
-                    if !self
-                        .tree
-                        .contains_key(keys::watch_owner(&watch.owner, &watch.id))? =>
-                {
+                Ok(watch) if !self.rows.contains(&keys::watch_owner(&watch.owner, &watch.id))? => {
                     problems.push(format!("watch {} has no owner entry", watch.id))
                 }
-                Ok(watch) if key.as_ref() != keys::watch(&watch.id).as_slice() => {
+                Ok(watch) if key != keys::watch(&watch.id) => {
                     problems.push(format!("watch {} is stored under another id", watch.id))
                 }
                 Ok(_) => {}
                 Err(error) => problems.push(error.to_string()),
             }
         }
-        for entry in self.tree.scan_prefix([keys::WATCH_OWNER]) {
+        for entry in self.rows.scan_prefix(&[keys::WATCH_OWNER]) {
             let (key, _) = entry?;
             match keys::trailing_watch_id(&key) {
-                Some(id) if self.tree.contains_key(keys::watch(&id))? => {}
+                Some(id) if self.rows.contains(&keys::watch(&id))? => {}
                 _ => problems.push(format!("watch owner entry {key:?} names no watch")),
             }
         }
-        for entry in self.tree.scan_prefix([keys::OBSERVATION]) {
+        for entry in self.rows.scan_prefix(&[keys::OBSERVATION]) {
             let (key, value) = entry?;
             let statement = keys::observation_statement(&key);
             match (statement, codec::decode::<Observation>("observation", &value)) {
@@ -238,9 +228,16 @@ impl WatchBook {
     }
 }
 
+/// Watch `id` as `rows` has it.
+fn watch_in(rows: &dyn Reader, id: &WatchId) -> Result<Option<Watch>, StoreError> {
+    rows.get(&keys::watch(id))?
+        .map(|bytes| codec::decode("watch", &bytes))
+        .transpose()
+}
+
 /// Up to `limit` items of the keys under `prefix`, after `after`.
 pub(super) fn page_after<T>(
-    tree: &sled::Tree,
+    tree: &dyn Reader,
     prefix: &[u8],
     after: Option<&Cursor>,
     limit: usize,
@@ -251,14 +248,14 @@ pub(super) fn page_after<T>(
         _ => prefix.to_vec(),
     };
     let range = match keys::prefix_end(prefix) {
-        Some(end) if start < end => tree.range(start..end),
+        Some(end) if start < end => tree.range(&start, Some(&end)),
         Some(_) => {
             return Ok(Page {
                 items: Vec::new(),
                 next: None,
             })
         }
-        None => tree.range(start..),
+        None => tree.range(&start, None),
     };
     let mut items = Vec::new();
     for entry in range {

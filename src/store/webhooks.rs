@@ -7,30 +7,26 @@
 //!    withdrawal or restoration, it reports. No crash can keep one without the other: there is
 //!    an event for every acknowledged version and none for a version that was not written.
 //! 2. **Events are permanent and ordered**: `E(seq)` is only ever inserted, with `seq` from
-//!    sled's persistent monotonic counter; it stays for redelivery. `j(seq)` names an `E`.
+//!    the backend's persistent counter; it stays for redelivery. `j(seq)` names an `E`.
 //! 3. **Fan-out is one batch**: the deliveries (`J`) of an event to every endpoint that wants
 //!    it are inserted in the batch that removes its `j`: after a crash an event is either
 //!    still to fan out or has all its deliveries (at least once: never none).
 //! 4. **Deliveries name what exists**: every `J` and `G` names an existing endpoint (deleting
-//!    an endpoint removes its entries, under the book's lock) and an existing event.
+//!    an endpoint removes its entries, under [`Lock::Webhooks`]) and an existing event.
 //! 5. An endpoint's creation, rotation, enabling, disabling and deletion are flushed before
 //!    they return. Delivery bookkeeping (fan-out, attempts) is not flushed on its own: losing
 //!    it in a crash means delivering again, which at-least-once allows.
 
 use chrono::{DateTime, Utc};
-use std::sync::{Mutex, PoisonError};
 
+use super::rows::{Batch, Lock, PrefixReader, Reader, Rows, Txn};
 use super::{codec, keys, Cursor, Page, StoreError};
 use crate::domain::{Attempt, Delivery, Disabled, Endpoint, Event, EventId, WebhookId};
 
 /// Adds `event` to `batch` (with its fan-out marker) and returns its id; invariant 1.
-pub(super) fn stage_event(
-    db: &sled::Db,
-    batch: &mut sled::Batch,
-    event: &Event,
-) -> Result<EventId, StoreError> {
+pub(super) fn stage_event(txn: &dyn Txn, batch: &mut Batch, event: &Event) -> Result<EventId, StoreError> {
     let record = codec::encode(event)?;
-    let sequence = db.generate_id()?;
+    let sequence = txn.generate_id()?;
     // Nothing is added unless both can be.
     batch.insert(keys::event(keys::EVENT, sequence), record);
     batch.insert(keys::event(keys::FAN_OUT, sequence), &[][..]);
@@ -57,53 +53,40 @@ pub enum AfterAttempt {
 }
 
 /// The webhook endpoints and deliveries of a registry; shares the registry's tree.
+/// Changes of an endpoint and its entries (delete against a delivery's result) hold
+/// [`Lock::Webhooks`].
 pub struct WebhookBook {
-    db: sled::Db,
-    tree: sled::Tree,
-    /// Serializes changes of an endpoint and its entries (delete against a delivery's result).
-    lock: Mutex<()>,
+    rows: Rows,
 }
 
 impl WebhookBook {
-    pub(super) fn new(db: sled::Db, tree: sled::Tree) -> Self {
-        Self {
-            db,
-            tree,
-            lock: Mutex::new(()),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.lock.lock().unwrap_or_else(PoisonError::into_inner)
+    pub(super) fn new(rows: Rows) -> Self {
+        Self { rows }
     }
 
     /// Stores a new endpoint. Durable when it returns.
     pub fn create(&self, endpoint: &Endpoint) -> Result<(), StoreError> {
-        let _lock = self.lock();
-        self.tree
-            .insert(keys::webhook(&endpoint.id), codec::encode(endpoint)?)?;
-        self.db.flush()?;
-        Ok(())
+        self.rows.exclusive(Lock::Webhooks, |txn| {
+            txn.apply(Batch::single(
+                keys::webhook(&endpoint.id),
+                codec::encode(endpoint)?,
+            ))
+        })?;
+        self.rows.flush()
     }
 
     pub fn get(&self, id: &WebhookId) -> Result<Option<Endpoint>, StoreError> {
-        self.tree
-            .get(keys::webhook(id))?
-            .map(|bytes| codec::decode("webhook endpoint", &bytes))
-            .transpose()
+        endpoint_in(&*self.rows, id)
     }
 
     /// Every endpoint, in id order.
     pub fn all(&self) -> Result<Vec<Endpoint>, StoreError> {
-        self.tree
-            .scan_prefix([keys::WEBHOOK])
-            .map(|entry| codec::decode("webhook endpoint", &entry?.1))
-            .collect()
+        all_in(&*self.rows)
     }
 
     /// A page of the endpoints, in id order.
     pub fn list(&self, after: Option<&Cursor>, limit: usize) -> Result<Page<Endpoint>, StoreError> {
-        super::watches::page_after(&self.tree, &[keys::WEBHOOK], after, limit, |_, value| {
+        super::watches::page_after(&*self.rows, &[keys::WEBHOOK], after, limit, |_, value| {
             codec::decode("webhook endpoint", value)
         })
     }
@@ -115,49 +98,43 @@ impl WebhookBook {
         id: &WebhookId,
         change: impl FnOnce(&mut Endpoint),
     ) -> Result<Option<Endpoint>, StoreError> {
-        let _lock = self.lock();
-        let Some(mut endpoint) = self.get(id)? else {
-            return Ok(None);
-        };
-        change(&mut endpoint);
-        let mut batch = sled::Batch::default();
-        batch.insert(keys::webhook(id), codec::encode(&endpoint)?);
-        if endpoint.disabled.is_some() {
-            self.drop_entries(&mut batch, keys::DELIVERY, id)?;
-        }
-        self.tree.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(Some(endpoint))
+        let result = self.rows.exclusive(Lock::Webhooks, |txn| {
+            let Some(mut endpoint) = endpoint_in(txn, id)? else {
+                return Ok(None);
+            };
+            change(&mut endpoint);
+            let mut batch = Batch::default();
+            batch.insert(keys::webhook(id), codec::encode(&endpoint)?);
+            if endpoint.disabled.is_some() {
+                drop_entries(txn, &mut batch, keys::DELIVERY, id)?;
+            }
+            txn.apply(batch)?;
+            Ok(Some(endpoint))
+        })?;
+        self.rows.flush()?;
+        Ok(result)
     }
 
     /// Removes endpoint `id` with its deliveries and its log; returns whether there was one.
     /// Durable when it returns.
     pub fn delete(&self, id: &WebhookId) -> Result<bool, StoreError> {
-        let _lock = self.lock();
-        if !self.tree.contains_key(keys::webhook(id))? {
-            return Ok(false);
-        }
-        let mut batch = sled::Batch::default();
-        batch.remove(keys::webhook(id));
-        self.drop_entries(&mut batch, keys::DELIVERY, id)?;
-        self.drop_entries(&mut batch, keys::DELIVERY_LOG, id)?;
-        self.tree.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(true)
-    }
-
-    fn drop_entries(&self, batch: &mut sled::Batch, tag: u8, id: &WebhookId) -> Result<(), StoreError> {
-        for key in self.tree.scan_prefix(keys::endpoint_prefix(tag, id)).keys() {
-            batch.remove(key?);
-        }
-        Ok(())
+        let result = self.rows.exclusive(Lock::Webhooks, |txn| {
+            if !txn.contains(&keys::webhook(id))? {
+                return Ok(false);
+            }
+            let mut batch = Batch::default();
+            batch.remove(keys::webhook(id));
+            drop_entries(txn, &mut batch, keys::DELIVERY, id)?;
+            drop_entries(txn, &mut batch, keys::DELIVERY_LOG, id)?;
+            txn.apply(batch)?;
+            Ok(true)
+        })?;
+        self.rows.flush()?;
+        Ok(result)
     }
 
     pub fn event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
-        self.tree
-            .get(keys::event(keys::EVENT, id.0))?
-            .map(|bytes| codec::decode("event", &bytes))
-            .transpose()
+        event_in(&*self.rows, id)
     }
 
     /// Fans out up to `limit` events not yet fanned out, oldest first: a delivery, due `now`,
@@ -168,40 +145,42 @@ impl WebhookBook {
         limit: usize,
         mut wanted: impl FnMut(&Endpoint, &Event) -> Result<bool, StoreError>,
     ) -> Result<usize, StoreError> {
-        let pending: Vec<sled::IVec> = self
-            .tree
-            .scan_prefix([keys::FAN_OUT])
-            .keys()
-            .take(limit)
-            .collect::<Result<_, _>>()?;
-        if pending.is_empty() {
+        if self.rows.scan_prefix(&[keys::FAN_OUT]).next().is_none() {
             return Ok(0);
         }
-        let _lock = self.lock();
-        let endpoints = self.all()?;
-        let mut batch = sled::Batch::default();
-        let delivery = codec::encode(&Delivery {
-            attempts: 0,
-            next_at: now,
-            first_at: now,
-        })?;
-        for key in &pending {
-            let sequence = keys::journal_sequence(key)
-                .ok_or_else(|| StoreError::Corrupt(format!("malformed fan-out key {key:?}")))?;
-            if let Some(event) = self.event(EventId(sequence))? {
-                for endpoint in &endpoints {
-                    if endpoint.wants(event.kind) && wanted(endpoint, &event)? {
-                        batch.insert(
-                            keys::endpoint_entry(keys::DELIVERY, &endpoint.id, sequence),
-                            delivery.as_slice(),
-                        );
+        // Taken under the lock, so that two nodes never fan out one event.
+        let result = self.rows.exclusive(Lock::Webhooks, |txn| {
+            let pending: Vec<Vec<u8>> = txn
+                .scan_prefix(&[keys::FAN_OUT])
+                .map(|entry| entry.map(|(key, _)| key))
+                .take(limit)
+                .collect::<Result<_, _>>()?;
+            let endpoints = all_in(txn)?;
+            let mut batch = Batch::default();
+            let delivery = codec::encode(&Delivery {
+                attempts: 0,
+                next_at: now,
+                first_at: now,
+            })?;
+            for key in &pending {
+                let sequence = keys::journal_sequence(key)
+                    .ok_or_else(|| StoreError::Corrupt(format!("malformed fan-out key {key:?}")))?;
+                if let Some(event) = event_in(txn, EventId(sequence))? {
+                    for endpoint in &endpoints {
+                        if endpoint.wants(event.kind) && wanted(endpoint, &event)? {
+                            batch.insert(
+                                keys::endpoint_entry(keys::DELIVERY, &endpoint.id, sequence),
+                                delivery.as_slice(),
+                            );
+                        }
                     }
                 }
+                batch.remove(key);
             }
-            batch.remove(key.as_ref());
-        }
-        self.tree.apply_batch(batch)?;
-        Ok(pending.len())
+            txn.apply(batch)?;
+            Ok(pending.len())
+        })?;
+        Ok(result)
     }
 
     /// Up to `limit` deliveries due by `now`, for which `skip` is false (those in flight).
@@ -212,7 +191,7 @@ impl WebhookBook {
         skip: impl Fn(&WebhookId, EventId) -> bool,
     ) -> Result<Vec<DueDelivery>, StoreError> {
         let mut due = Vec::new();
-        for entry in self.tree.scan_prefix([keys::DELIVERY]) {
+        for entry in self.rows.scan_prefix(&[keys::DELIVERY]) {
             let (key, value) = entry?;
             let (endpoint, sequence) = keys::split_endpoint_entry(&key)
                 .ok_or_else(|| StoreError::Corrupt(format!("malformed delivery key {key:?}")))?;
@@ -239,62 +218,66 @@ impl WebhookBook {
         attempt: &Attempt,
         after: &AfterAttempt,
     ) -> Result<(), StoreError> {
-        let _lock = self.lock();
-        let Some(mut endpoint) = self.get(&due.endpoint)? else {
-            return Ok(());
-        };
-        let mut batch = sled::Batch::default();
-        let task = keys::endpoint_entry(keys::DELIVERY, &due.endpoint, due.event.0);
-        let log = keys::endpoint_entry(keys::DELIVERY_LOG, &due.endpoint, self.db.generate_id()?);
-        batch.insert(log, codec::encode(attempt)?);
-        let delivered = attempt.outcome == crate::domain::AttemptOutcome::Delivered;
-        let failing_since = match delivered {
-            true => None,
-            false => endpoint.failing_since.or(Some(attempt.at)),
-        };
-        let mut changed = failing_since != endpoint.failing_since;
-        endpoint.failing_since = failing_since;
-        match after {
-            AfterAttempt::Done => batch.remove(task),
-            AfterAttempt::Retry(at) => batch.insert(
-                task,
-                codec::encode(&Delivery {
-                    attempts: attempt.attempt,
-                    next_at: *at,
-                    first_at: due.delivery.first_at,
-                })?,
-            ),
-            AfterAttempt::Disable(disabled) => {
-                self.drop_entries(&mut batch, keys::DELIVERY, &due.endpoint)?;
-                endpoint.disabled = Some(disabled.clone());
-                changed = true;
+        self.rows.exclusive(Lock::Webhooks, |txn| {
+            let Some(mut endpoint) = endpoint_in(txn, &due.endpoint)? else {
+                return Ok(());
+            };
+            let mut batch = Batch::default();
+            let task = keys::endpoint_entry(keys::DELIVERY, &due.endpoint, due.event.0);
+            let log = keys::endpoint_entry(keys::DELIVERY_LOG, &due.endpoint, txn.generate_id()?);
+            batch.insert(log, codec::encode(attempt)?);
+            let delivered = attempt.outcome == crate::domain::AttemptOutcome::Delivered;
+            let failing_since = match delivered {
+                true => None,
+                false => endpoint.failing_since.or(Some(attempt.at)),
+            };
+            let mut changed = failing_since != endpoint.failing_since;
+            endpoint.failing_since = failing_since;
+            match after {
+                AfterAttempt::Done => batch.remove(task),
+                AfterAttempt::Retry(at) => batch.insert(
+                    task,
+                    codec::encode(&Delivery {
+                        attempts: attempt.attempt,
+                        next_at: *at,
+                        first_at: due.delivery.first_at,
+                    })?,
+                ),
+                AfterAttempt::Disable(disabled) => {
+                    drop_entries(txn, &mut batch, keys::DELIVERY, &due.endpoint)?;
+                    endpoint.disabled = Some(disabled.clone());
+                    changed = true;
+                }
             }
-        }
-        if changed {
-            batch.insert(keys::webhook(&due.endpoint), codec::encode(&endpoint)?);
-        }
-        self.tree.apply_batch(batch)?;
-        Ok(())
+            if changed {
+                batch.insert(keys::webhook(&due.endpoint), codec::encode(&endpoint)?);
+            }
+            txn.apply(batch)
+        })
     }
 
     /// Queues event `event` again for endpoint `id`, due `now`, as a new delivery. Returns
     /// `false` when either does not exist. Durable when it returns.
     pub fn redeliver(&self, id: &WebhookId, event: EventId, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let _lock = self.lock();
-        if !self.tree.contains_key(keys::webhook(id))? || self.event(event)?.is_none() {
-            return Ok(false);
-        }
-        let delivery = Delivery {
-            attempts: 0,
-            next_at: now,
-            first_at: now,
-        };
-        self.tree.insert(
-            keys::endpoint_entry(keys::DELIVERY, id, event.0),
-            codec::encode(&delivery)?,
-        )?;
-        self.db.flush()?;
-        Ok(true)
+        let result = self.rows.exclusive(Lock::Webhooks, |txn| {
+            if !txn.contains(&keys::webhook(id))? || event_in(txn, event)?.is_none() {
+                return Ok(false);
+            }
+            let delivery = Delivery {
+                attempts: 0,
+                next_at: now,
+                first_at: now,
+            };
+            let mut batch = Batch::default();
+            batch.insert(
+                keys::endpoint_entry(keys::DELIVERY, id, event.0),
+                codec::encode(&delivery)?,
+            );
+            txn.apply(batch)?;
+            Ok(true)
+        })?;
+        self.rows.flush()?;
+        Ok(result)
     }
 
     /// A page of the delivery log of endpoint `id`, oldest first.
@@ -305,7 +288,7 @@ impl WebhookBook {
         limit: usize,
     ) -> Result<Page<Attempt>, StoreError> {
         super::watches::page_after(
-            &self.tree,
+            &*self.rows,
             &keys::endpoint_prefix(keys::DELIVERY_LOG, id),
             after,
             limit,
@@ -316,8 +299,8 @@ impl WebhookBook {
     /// How many deliveries are still to make, and events still to fan out.
     pub fn backlog(&self) -> (usize, usize) {
         (
-            self.tree.scan_prefix([keys::DELIVERY]).count(),
-            self.tree.scan_prefix([keys::FAN_OUT]).count(),
+            self.rows.scan_prefix(&[keys::DELIVERY]).count(),
+            self.rows.scan_prefix(&[keys::FAN_OUT]).count(),
         )
     }
 
@@ -328,7 +311,7 @@ impl WebhookBook {
         version_exists: impl Fn(&Event) -> Result<bool, StoreError>,
     ) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
-        for entry in self.tree.scan_prefix([keys::EVENT]) {
+        for entry in self.rows.scan_prefix(&[keys::EVENT]) {
             let (key, value) = entry?;
             match codec::decode::<Event>("event", &value) {
                 Ok(event) if !version_exists(&event)? => problems.push(format!(
@@ -339,21 +322,21 @@ impl WebhookBook {
                 Err(error) => problems.push(error.to_string()),
             }
         }
-        for entry in self.tree.scan_prefix([keys::FAN_OUT]).keys() {
-            let key = entry?;
+        for entry in self.rows.scan_prefix(&[keys::FAN_OUT]) {
+            let (key, _) = entry?;
             match keys::journal_sequence(&key) {
-                Some(sequence) if self.tree.contains_key(keys::event(keys::EVENT, sequence))? => {}
+                Some(sequence) if self.rows.contains(&keys::event(keys::EVENT, sequence))? => {}
                 _ => problems.push(format!("fan-out marker {key:?} names no event")),
             }
         }
         for tag in [keys::DELIVERY, keys::DELIVERY_LOG] {
-            for entry in self.tree.scan_prefix([tag]) {
+            for entry in self.rows.scan_prefix(&[tag]) {
                 let (key, value) = entry?;
                 let Some((endpoint, sequence)) = keys::split_endpoint_entry(&key) else {
                     problems.push(format!("malformed delivery key {key:?}"));
                     continue;
                 };
-                if !self.tree.contains_key(keys::webhook(&endpoint))? {
+                if !self.rows.contains(&keys::webhook(&endpoint))? {
                     problems.push(format!("delivery entry {key:?} names no endpoint"));
                 }
                 let event = match tag == keys::DELIVERY {
@@ -373,4 +356,33 @@ impl WebhookBook {
         }
         Ok(problems)
     }
+}
+
+/// Endpoint `id` as `rows` has it.
+fn endpoint_in(rows: &dyn Reader, id: &WebhookId) -> Result<Option<Endpoint>, StoreError> {
+    rows.get(&keys::webhook(id))?
+        .map(|bytes| codec::decode("webhook endpoint", &bytes))
+        .transpose()
+}
+
+/// Every endpoint as `rows` has them, in id order.
+fn all_in(rows: &dyn Reader) -> Result<Vec<Endpoint>, StoreError> {
+    rows.scan_prefix(&[keys::WEBHOOK])
+        .map(|entry| codec::decode("webhook endpoint", &entry?.1))
+        .collect()
+}
+
+/// Event `id` as `rows` has it.
+fn event_in(rows: &dyn Reader, id: EventId) -> Result<Option<Event>, StoreError> {
+    rows.get(&keys::event(keys::EVENT, id.0))?
+        .map(|bytes| codec::decode("event", &bytes))
+        .transpose()
+}
+
+/// Adds to `batch` the removal of every entry of endpoint `id` under `tag`.
+fn drop_entries(txn: &dyn Txn, batch: &mut Batch, tag: u8, id: &WebhookId) -> Result<(), StoreError> {
+    for entry in txn.scan_prefix(&keys::endpoint_prefix(tag, id)) {
+        batch.remove(entry?.0);
+    }
+    Ok(())
 }

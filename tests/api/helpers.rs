@@ -1,7 +1,8 @@
-//! `spawn_app()`: the real service on a free loopback port with a fresh sled folder, and a
-//! client with one method per kind of request.
+//! `spawn_app()`: the real service on a free loopback port with a fresh sled folder (or, with
+//! `PROVENANCE_TEST_STORE=postgres`, a fresh PostgreSQL database), and a client with one
+//! method per kind of request.
 
-use provenance::config::Settings;
+use provenance::config::{Settings, StoreAt};
 use provenance::domain::{Content, ContentType, Draft, KeyName, Metadata, Role, SourceUrl};
 use provenance::startup::Application;
 use provenance::store::Store;
@@ -34,6 +35,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     settings.passage_segment_versions = 4;
     // Tests make their keys themselves; the first-start admin key is tested on its own.
     settings.no_admin_key_file = true;
+    // PROVENANCE_TEST_STORE=postgres runs the suite on a database of its own per test.
+    if crate::common::postgres::selected() {
+        settings.store = Some(StoreAt::Postgres(crate::common::postgres::fresh_database()));
+    }
     adjust(&mut settings);
     let app = Application::build(&settings).expect("the service builds");
     let address = format!("http://127.0.0.1:{}", app.port());

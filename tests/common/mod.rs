@@ -4,6 +4,8 @@
 //! Shared by several test binaries, each of which uses only part of it.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -2,6 +2,8 @@
 //! webhooks, against origin servers and receivers on loopback.
 
 mod client;
+#[path = "../common/mod.rs"]
+mod common;
 #[path = "../common/feedparser.rs"]
 mod feedparser;
 mod feeds;
