@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[(&str, &str)] = &[("registry", include_str!("pg_migratio
 /// The most connections one node opens.
 const POOL_SIZE: usize = 16;
 
+/// How long a store call waits for a free connection, and for a new one, before it fails as
+/// unavailable (a 503 to a client) instead of waiting on.
+const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Rows fetched by the first page of a range; each further page is four times larger, up to
 /// [`MAX_PAGE`]: most walks stop after a few entries, a few read millions.
 const FIRST_PAGE: i64 = 16;
@@ -125,6 +130,9 @@ impl PgRows {
         );
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
+            .wait_timeout(Some(POOL_WAIT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .recycle_timeout(Some(CONNECT_TIMEOUT))
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(|error| StoreError::Bug(format!("postgres pool: {error}")))?;
