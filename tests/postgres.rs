@@ -22,6 +22,17 @@ fn provenance(args: &[&str], url: &str, data_dir: &Path) -> Output {
         .expect("the binary runs")
 }
 
+/// Creates a writer key in the database `url` (no node serving it yet); its token.
+fn create_writer_key(url: &str, data_dir: &Path) -> String {
+    let created = provenance(
+        &["keys", "create", "--name", "desk", "--role", "writer"],
+        url,
+        data_dir,
+    );
+    assert!(created.status.success(), "{}", common::output_text(&created));
+    String::from_utf8(created.stdout).unwrap().trim().to_owned()
+}
+
 /// Starts a node on the database `url`, its own files in `data_dir`, signing with `key`.
 fn start_node(url: &str, data_dir: &Path, key: Option<&Path>) -> (Child, String) {
     let mut command = Command::new(common::binary());
@@ -48,13 +59,7 @@ async fn two_nodes_on_one_database_interleave_writes_and_agree() {
     let url = postgres::fresh_database();
     let folder = tempfile::tempdir().unwrap();
     let (a_dir, b_dir) = (folder.path().join("a"), folder.path().join("b"));
-    let created = provenance(
-        &["keys", "create", "--name", "desk", "--role", "writer"],
-        &url,
-        &a_dir,
-    );
-    assert!(created.status.success(), "{}", common::output_text(&created));
-    let token = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    let token = create_writer_key(&url, &a_dir);
     let (a, a_address) = start_node(&url, &a_dir, None);
     let key = a_dir.join(provenance::config::DEFAULT_KEY_FILE);
     let (b, b_address) = start_node(&url, &b_dir, Some(&key));
@@ -158,13 +163,7 @@ async fn fsck_on_postgres_finds_a_flipped_content_byte_and_a_missing_log_node() 
     let url = postgres::fresh_database();
     let folder = tempfile::tempdir().unwrap();
     let data = folder.path().join("node");
-    let created = provenance(
-        &["keys", "create", "--name", "desk", "--role", "writer"],
-        &url,
-        &data,
-    );
-    assert!(created.status.success(), "{}", common::output_text(&created));
-    let token = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    let token = create_writer_key(&url, &data);
     {
         let (node, address) = start_node(&url, &data, None);
         let _stop = Stop(vec![node]);

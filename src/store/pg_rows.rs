@@ -224,11 +224,6 @@ fn query_on(client: &Object, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Resul
     })
 }
 
-fn get_in(session: &impl Session, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-    let rows = session.query("SELECT value FROM registry WHERE key = $1", &[&key])?;
-    Ok(rows.first().map(|row| row.get(0)))
-}
-
 /// A range walked a page at a time.
 struct Pages<'a, S: Session> {
     session: &'a S,
@@ -240,7 +235,23 @@ struct Pages<'a, S: Session> {
     done: bool,
 }
 
-impl<S: Session> Pages<'_, S> {
+impl<'a, S: Session> Pages<'a, S> {
+    /// The entries with `start <= key < end`, in the order asked.
+    fn walk(session: &'a S, start: &[u8], end: Option<&[u8]>, descending: bool) -> Entries<'a> {
+        if end.is_some_and(|end| end <= start) {
+            return Box::new(std::iter::empty());
+        }
+        Box::new(Pages {
+            session,
+            lower: start.to_vec(),
+            upper: end.map(<[u8]>::to_vec),
+            descending,
+            page: FIRST_PAGE,
+            buffered: VecDeque::new(),
+            done: false,
+        })
+    }
+
     fn fetch(&mut self) -> Result<(), StoreError> {
         let order = if self.descending { "DESC" } else { "ASC" };
         let rows = match &self.upper {
@@ -287,24 +298,20 @@ impl<S: Session> Iterator for Pages<'_, S> {
     }
 }
 
-fn range_in<'a, S: Session>(
-    session: &'a S,
-    start: &[u8],
-    end: Option<&[u8]>,
-    descending: bool,
-) -> Entries<'a> {
-    if end.is_some_and(|end| end <= start) {
-        return Box::new(std::iter::empty());
+/// Every connection reads the same way: a pooled one per query, or the one a lock holds.
+impl<S: Session> Reader for S {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        let rows = self.query("SELECT value FROM registry WHERE key = $1", &[&key])?;
+        Ok(rows.first().map(|row| row.get(0)))
     }
-    Box::new(Pages {
-        session,
-        lower: start.to_vec(),
-        upper: end.map(<[u8]>::to_vec),
-        descending,
-        page: FIRST_PAGE,
-        buffered: VecDeque::new(),
-        done: false,
-    })
+
+    fn range<'a>(&'a self, start: &[u8], end: Option<&[u8]>) -> Entries<'a> {
+        Pages::walk(self, start, end, false)
+    }
+
+    fn range_rev<'a>(&'a self, start: &[u8], end: Option<&[u8]>) -> Entries<'a> {
+        Pages::walk(self, start, end, true)
+    }
 }
 
 /// Applies `batch` on `client`, inside a transaction the caller holds.
@@ -337,20 +344,6 @@ fn apply_on(client: &Object, batch: Batch) -> Result<(), StoreError> {
     Ok(())
 }
 
-impl Reader for PgRows {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        get_in(self, key)
-    }
-
-    fn range<'a>(&'a self, start: &[u8], end: Option<&[u8]>) -> Entries<'a> {
-        range_in(self, start, end, false)
-    }
-
-    fn range_rev<'a>(&'a self, start: &[u8], end: Option<&[u8]>) -> Entries<'a> {
-        range_in(self, start, end, true)
-    }
-}
-
 /// A writer's transaction, holding one of the lock rows.
 struct PgTxn {
     client: Object,
@@ -359,20 +352,6 @@ struct PgTxn {
 impl Session for PgTxn {
     fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
         query_on(&self.client, sql, params)
-    }
-}
-
-impl Reader for PgTxn {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        get_in(self, key)
-    }
-
-    fn range<'a>(&'a self, start: &[u8], end: Option<&[u8]>) -> Entries<'a> {
-        range_in(self, start, end, false)
-    }
-
-    fn range_rev<'a>(&'a self, start: &[u8], end: Option<&[u8]>) -> Entries<'a> {
-        range_in(self, start, end, true)
     }
 }
 
